@@ -1,0 +1,35 @@
+"""The Wagtail admin's user screens, with the names in Arabic script and the phone number."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+EXTRA_FIELDS = ("first_name_ar", "last_name_ar", "phone")
+
+
+class JamaaUserCreationForm(UserCreationForm):
+    first_name_ar = forms.CharField(required=False, label=_("First name (Arabic)"))
+    last_name_ar = forms.CharField(required=False, label=_("Last name (Arabic)"))
+    phone = forms.CharField(required=False, max_length=32, label=_("Phone"))
+
+    class Meta(UserCreationForm.Meta):
+        fields = UserCreationForm.Meta.fields | set(EXTRA_FIELDS)
+
+
+class JamaaUserEditForm(UserEditForm):
+    first_name_ar = forms.CharField(required=False, label=_("First name (Arabic)"))
+    last_name_ar = forms.CharField(required=False, label=_("Last name (Arabic)"))
+    phone = forms.CharField(required=False, max_length=32, label=_("Phone"))
+
+    class Meta(UserEditForm.Meta):
+        fields = UserEditForm.Meta.fields | set(EXTRA_FIELDS)
+
+
+class UserViewSet(WagtailUserViewSet):
+    create_template_name = "accounts/users/create.html"
+    edit_template_name = "accounts/users/edit.html"
+
+    def get_form_class(self, for_update=False):
+        return JamaaUserEditForm if for_update else JamaaUserCreationForm
+

@@ -1,0 +1,123 @@
+"""The module contract: each `modules/<key>/module.py` (or any installed app's `module.py`) declares one ModuleSpec.
+
+The platform reads the specs at start-up and plugs each module into the shells without the shells knowing
+their plugins: roles become Groups, admin URLs mount under /admin/<key>/, API routes under /api/v1/<prefix>/,
+portal URLs under /<prefix>/, dashboard panels on the back-office home. Every URL of a module lives in the
+namespace `module-<key>`, which platform_core.modules.gate closes (404) when the commune is not subscribed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(frozen=True)
+class Role:
+    """A job in a module (e.g. the officier d'état civil); becomes a Group with exactly these permissions."""
+
+    key: str
+    name_fr: str
+    name_ar: str
+    permissions: Sequence[str] = ()  # "app_label.codename"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of the module's admin menu; `url_name` is resolved inside the module's admin namespace."""
+
+    label_fr: str
+    label_ar: str
+    url_name: str
+    icon: str = "folder-open-inverse"
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    key: str
+    name_fr: str
+    name_ar: str
+    app_label: str
+    roles: Sequence[Role] = ()
+    requires: Sequence[str] = ()
+    menu: Sequence[MenuEntry] = ()
+    menu_icon: str = "folder-open-inverse"
+    menu_order: int = 300
+    admin_urls: Callable[[], list] | None = None
+    api_prefix: str | None = None
+    api_routes: Callable[[], list[tuple[str, type, str]]] | None = None
+    portal_prefix: str | None = None
+    portal_urls: Callable[[], list] | None = None
+    dashboard_panels: Callable[[object], list] | None = None
+    statistics: Callable[[], dict] | None = None
+    apply_recipe: Callable[[object, dict], None] | None = None
+    seed_demo_data: Callable[[object, dict], None] | None = None
+    eservices: Sequence[object] = field(default_factory=tuple)
+
+    @property
+    def namespace(self) -> str:
+        return f"module-{self.key}"
+
+    def name(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_ar if (language or get_language() or "ar").startswith("ar") else self.name_fr
+
+
+class ModuleRegistry:
+    def __init__(self):
+        self._specs: dict[str, ModuleSpec] = {}
+
+    def register(self, spec: ModuleSpec) -> ModuleSpec:
+        existing = self._specs.get(spec.key)
+        if existing is not None and existing != spec:
+            raise ValueError(f"Module key {spec.key!r} is declared twice.")
+        self._specs[spec.key] = spec
+        return spec
+
+    def get(self, key: str) -> ModuleSpec:
+        try:
+            return self._specs[key]
+        except KeyError:
+            raise LookupError(f"No module with key {key!r}.") from None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._specs
+
+    def all(self) -> list[ModuleSpec]:
+        return sorted(self._specs.values(), key=lambda spec: (spec.menu_order, spec.key))
+
+    def keys(self) -> list[str]:
+        return [spec.key for spec in self.all()]
+
+    def with_dependencies(self, keys) -> list[str]:
+        """The keys and, transitively, the modules they require; unknown keys raise LookupError."""
+        wanted: list[str] = []
+
+        def visit(key: str, path: tuple[str, ...]):
+            if key in path:
+                raise ValueError(f"Module dependency cycle: {' -> '.join((*path, key))}")
+            for dependency in self.get(key).requires:
+                visit(dependency, (*path, key))
+            if key not in wanted:
+                wanted.append(key)
+
+        for key in keys:
+            visit(key, ())
+        return wanted
+
+
+registry = ModuleRegistry()
+
+
+def autodiscover() -> None:
+    """Import every installed app's `module` submodule; each registers its spec."""
+    autodiscover_modules("module")
+
+
+def module_enabled(commune, key: str) -> bool:
+    """Whether a commune (as routed: with its active module keys) has the module switched on."""
+    return commune is not None and key in getattr(commune, "active_module_keys", frozenset())

@@ -1,0 +1,99 @@
+"""The control plane, in the public schema: communes, their domains and their module subscriptions."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Commune(TenantMixin):
+    """A commune (جماعة) hosted on the platform; its data lives in the PostgreSQL schema named after its slug."""
+
+    class Kind(models.TextChoices):
+        PRODUCTION = "production", _("Production")
+        TRAINING = "training", _("Training")
+        TEMPLATE = "template", _("Template")
+
+    class Status(models.TextChoices):
+        ONBOARDING = "onboarding", _("Onboarding")
+        LIVE = "live", _("Live")
+        SUSPENDED = "suspended", _("Suspended")
+        ARCHIVED = "archived", _("Archived")
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    province = models.CharField(_("province or prefecture"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRODUCTION)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ONBOARDING)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    address_fr = models.CharField(_("address (French)"), max_length=255, blank=True)
+    address_ar = models.CharField(_("address (Arabic)"), max_length=255, blank=True)
+    recipe_name = models.CharField(_("recipe"), max_length=120, blank=True)
+    recipe_digest = models.CharField(_("recipe digest"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Schemas are made by the provisioning service (a clone of the template), never implicitly on save.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="template") | models.Q(status="live"),
+                name="template_commune_is_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name()
+
+    def name(self, language: str | None = None) -> str:
+        return self.name_ar if (language or get_language() or "ar").startswith("ar") else self.name_fr
+
+    @property
+    def is_training(self) -> bool:
+        return self.kind == self.Kind.TRAINING
+
+    @property
+    def is_template(self) -> bool:
+        return self.kind == self.Kind.TEMPLATE
+
+    @staticmethod
+    def schema_name_for(slug: str) -> str:
+        return slug.replace("-", "_")
+
+
+class Domain(DomainMixin):
+    """A hostname that routes to a commune, e.g. sefrou.jamaa.ma."""
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Subscription(models.Model):
+    """A commune's subscription to a pluggable module; inactive means switched off, history kept."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="subscriptions")
+    module_key = models.CharField(_("module"), max_length=60)
+    active = models.BooleanField(_("active"), default=True)
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [models.UniqueConstraint(fields=["commune", "module_key"], name="one_subscription_per_module")]
+
+    def __str__(self) -> str:
+        return f"{self.commune.slug}:{self.module_key}"
