@@ -1,0 +1,97 @@
+"""`make run`: bring the database up to date, provision the demo communes, then serve Jamaa with a Celery worker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from rich.console import Console
+from rich.table import Table
+
+from platform_core import embedded
+from platform_core.management.commands.setup_platform import DEMO_OPERATOR
+from tenants.recipes import demo_recipe_paths, load_recipe
+
+
+class Command(BaseCommand):
+    help = "Run Jamaa for development: embedded services, migrations, demo communes, web server and Celery worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-worker", action="store_true", help="Do not start a Celery worker.")
+        parser.add_argument("--setup-only", action="store_true", help="Prepare everything, print the URLs, exit.")
+
+    def handle(self, *args, port, no_worker, setup_only, **options):
+        console = Console(highlight=False)
+        started = time.perf_counter()
+        with console.status("Migrating and provisioning the demo communes..."):
+            call_command("setup_platform", demo=True, verbosity=0)
+        console.print(f"Ready in {time.perf_counter() - started:.1f} s.")
+        self._print_urls(console, port)
+        if setup_only:
+            return
+        env = {**os.environ, "PLATFORM_PORT": str(port)}
+        children = []
+        if not no_worker:
+            children.append(subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--loglevel", "warning",
+                 "--concurrency", "2", "--hostname", f"jamaa-dev-{os.getpid()}@%h"],
+                env=env,
+            ))
+        children.append(subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=settings.BASE_DIR, env=env,
+        ))
+        self._wait(children, console)
+
+    def _wait(self, children, console):
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping and all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            if os.environ.get("JAMAA_EMBEDDED_POSTGRES") or os.environ.get("JAMAA_EMBEDDED_REDIS"):
+                stopped = embedded.stop_all()
+                if stopped:
+                    console.print(f"Stopped the embedded {' and '.join(stopped)}.")
+
+    def _print_urls(self, console, port):
+        def url(host, path="/"):
+            return f"http://{host}:{port}{path}"
+
+        domain = settings.PLATFORM_DOMAIN
+        table = Table(title="Jamaa is running", show_lines=False)
+        table.add_column("what")
+        table.add_column("URL")
+        table.add_column("account (password)")
+        table.add_row("Platform home", url(domain), "")
+        table.add_row("Operators' console", url(domain, "/console/"), f"{DEMO_OPERATOR[0]} ({DEMO_OPERATOR[1]})")
+        for path in demo_recipe_paths():
+            recipe = load_recipe(path)
+            host = recipe.hostnames()[0]
+            account = f"{recipe.administrator.username} ({recipe.administrator.password})"
+            table.add_row(f"{recipe.commune.name_fr}: portal", url(host), "")
+            table.add_row("  back office", url(host, "/admin/"), account)
+            table.add_row("  API docs", url(host, "/api/docs/"), account)
+            table.add_row("  health", url(host, "/healthz"), "")
+        console.print(table)
+        console.print("Stop with Ctrl-C (the embedded PostgreSQL and Redis stop with it).")
