@@ -31,8 +31,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
 
 
-# Fills DATABASE_URL and REDIS_URL from the embedded servers where they are not set.
-embedded.configure_environment()
+# Fills DATABASE_URL and REDIS_URL from the embedded servers where they are not set; remembers which it started.
+EMBEDDED_STARTED = embedded.configure_environment()
 
 DEBUG = env_bool("DEBUG", True)
 

@@ -1,0 +1,60 @@
+"""Plugs the modules into the Wagtail admin: their URLs, menus and dashboard panels, each shown only where the
+commune has the module switched on (and, for menu entries, to users holding the entry's permission)."""
+
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from platform_core.modules.registry import module_enabled, registry
+from platform_core.modules.urls import admin_urlpatterns
+
+
+def bilingual(french: str, arabic: str):
+    return lazy(lambda: arabic if (get_language() or "ar").startswith("ar") else french, str)()
+
+
+class ModuleEntryItem(MenuItem):
+    def __init__(self, spec, entry, order):
+        super().__init__(bilingual(entry.label_fr, entry.label_ar), lazy(reverse, str)(f"{spec.namespace}:{entry.url_name}"),
+                         icon_name=entry.icon, order=order, name=f"{spec.key}-{entry.url_name}")
+        self.spec, self.entry = spec, entry
+
+    def is_shown(self, request):
+        if not module_enabled(getattr(request, "commune", None), self.spec.key):
+            return False
+        return self.entry.permission is None or request.user.has_perm(self.entry.permission)
+
+
+class ModuleMenu(SubmenuMenuItem):
+    def __init__(self, spec):
+        items = [ModuleEntryItem(spec, entry, index) for index, entry in enumerate(spec.menu)]
+        super().__init__(bilingual(spec.name_fr, spec.name_ar), Menu(items=items), icon_name=spec.menu_icon,
+                         order=spec.menu_order, name=f"module-{spec.key}")
+        self.spec = spec
+
+    def is_shown(self, request):
+        return module_enabled(getattr(request, "commune", None), self.spec.key) and super().is_shown(request)
+
+
+@hooks.register("register_admin_urls")
+def module_admin_urls():
+    return admin_urlpatterns()
+
+
+def _register_menu(spec):
+    hooks.register("register_admin_menu_item", lambda: ModuleMenu(spec))
+
+
+for _spec in registry.all():
+    if _spec.menu:
+        _register_menu(_spec)
+
+
+@hooks.register("construct_homepage_panels")
+def module_dashboard_panels(request, panels):
+    commune = getattr(request, "commune", None)
+    for spec in registry.all():
+        if spec.dashboard_panels and module_enabled(commune, spec.key):
+            panels.extend(spec.dashboard_panels(request))

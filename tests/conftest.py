@@ -1,0 +1,95 @@
+"""Shared test set-up: one test database on real PostgreSQL (embedded, or DATABASE_URL), its template commune
+migrated once, and three communes provisioned from tests/recipes by clone: Sefrou (with the noticeboard test
+module), Berkane (no module) and a training commune."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+RECIPES = Path(__file__).parent / "recipes"
+TEST_COMMUNES = ("sefrou", "berkane", "formation")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tenants.recipes import load_recipe
+    from tenants.services.provisioning import provision_commune
+    from tenants.services.template import ensure_template
+
+    with django_db_blocker.unblock():
+        ensure_template()
+        for name in TEST_COMMUNES:
+            provision_commune(load_recipe(RECIPES / f"{name}.yaml"), check_template=False)
+        connection.set_schema_to_public()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from platform_core import embedded
+
+    started = getattr(settings, "EMBEDDED_STARTED", {})
+    if started.get("postgres") or started.get("redis"):
+        embedded.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests():
+    from platform_core.routing import routing_table
+
+    routing_table.clear()
+    yield
+    connection.set_schema_to_public()
+    routing_table.clear()
+
+
+def _commune(slug):
+    from tenants.models import Commune
+
+    connection.set_schema_to_public()
+    return Commune.objects.get(slug=slug)
+
+
+@pytest.fixture
+def sefrou(db):
+    return _commune("sefrou")
+
+
+@pytest.fixture
+def berkane(db):
+    return _commune("berkane")
+
+
+@pytest.fixture
+def formation(db):
+    return _commune("formation-sefrou")
+
+
+@contextmanager
+def inside(commune):
+    """Run the block in the commune's schema (as a request routed to it would)."""
+    with schema_context(commune.schema_name):
+        connection.tenant = commune
+        yield commune
+
+
+@pytest.fixture
+def in_commune():
+    return inside
+
+
+def host_of(commune) -> str:
+    return f"{commune.slug}.{settings.PLATFORM_DOMAIN}"
+
+
+@pytest.fixture
+def client_for():
+    """A test client whose requests go to a commune's domain (or the platform's, given None)."""
+
+    def make(commune=None, **defaults):
+        return Client(HTTP_HOST=host_of(commune) if commune else settings.PLATFORM_DOMAIN, **defaults)
+
+    return make

@@ -1,0 +1,58 @@
+from django.urls import path
+from wagtail.admin.ui.components import Component
+
+from platform_core.modules.registry import MenuEntry, ModuleSpec, Role, registry
+
+
+def admin_urls():
+    from tests.contract_module import views
+
+    return [path("", views.admin_board, name="board")]
+
+
+def portal_urls():
+    from tests.contract_module import views
+
+    return [path("", views.portal_board, name="board")]
+
+
+def api_routes():
+    from tests.contract_module.views import NoticeViewSet
+
+    return [("notices", NoticeViewSet, "notice")]
+
+
+class BoardPanel(Component):
+    name = "noticeboard"
+    order = 500
+
+    def render_html(self, parent_context=None):
+        return "<section class='noticeboard-panel'>Noticeboard panel</section>"
+
+
+def applied_recipe(commune, section):
+    from django.core.cache import cache
+
+    cache.set("noticeboard:recipe-section", section, timeout=None)
+
+
+spec = registry.register(
+    ModuleSpec(
+        key="noticeboard",
+        name_fr="Tableau d'affichage",
+        name_ar="لوحة الإعلانات",
+        app_label="noticeboard",
+        roles=[
+            Role("reader", "Lecteur", "قارئ", ["audit.view_auditentry"]),
+            Role("editor", "Éditeur", "محرر", ["audit.view_auditentry", "numbering.view_sequence"]),
+        ],
+        menu=[MenuEntry("Tableau", "لوحة", "board")],
+        admin_urls=admin_urls,
+        api_prefix="noticeboard",
+        api_routes=api_routes,
+        portal_prefix="noticeboard",
+        portal_urls=portal_urls,
+        dashboard_panels=lambda request: [BoardPanel()],
+        apply_recipe=applied_recipe,
+    )
+)
