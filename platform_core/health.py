@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -50,3 +50,8 @@ def healthz(request):
     healthy = all(check["ok"] for check in checks.values())
     body = {"status": "ok" if healthy else "failing", "schema": connection.schema_name, "checks": checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def livez(request):
+    """Liveness: the process answers. Touches nothing, so a failing database does not restart web workers."""
+    return HttpResponse("ok", content_type="text/plain")

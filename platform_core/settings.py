@@ -132,7 +132,7 @@ MIDDLEWARE = [
     "platform_core.routing.CommuneRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "platform_core.locale.PlatformLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -200,6 +200,9 @@ CELERY_TIMEZONE = "Africa/Casablanca"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Wagtail's own background work (indexing, clean-up) goes to Celery too (platform_core.background).
+TASKS = {"default": {"BACKEND": "platform_core.background.CeleryTaskBackend"}}
+
 # --- Internationalisation ---------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "ar"
@@ -251,9 +254,10 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # --- API --------------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: a refused token answers 401 with WWW-Authenticate, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -276,6 +280,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"no-reply@{PLATFORM_D
 
 # --- Security and sessions --------------------------------------------------------------------------------
 
+# Argon2 first (memory-hard, and fast enough that provisioning and sign-in stay snappy); PBKDF2 still verifies.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

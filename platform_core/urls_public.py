@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.platform_home, name="platform_home"),
     path("console/", include("tenants.console")),
     path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

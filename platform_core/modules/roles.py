@@ -6,6 +6,9 @@ from django.db.models import Q
 
 from platform_core.modules.registry import Role, registry
 
+# Every module role is back-office work, so every role opens the Wagtail admin.
+BACK_OFFICE_ACCESS = "wagtailadmin.access_admin"
+
 
 def group_name(spec, role: Role) -> str:
     return f"{spec.name_fr} · {role.name_fr} | {spec.name_ar} · {role.name_ar}"[:150]
@@ -43,7 +46,7 @@ def sync_roles() -> dict[str, Group]:
                 if group.name != name:
                     group.name = name
                     group.save(update_fields=["name"])
-            wanted = _permissions(role.permissions)
+            wanted = _permissions([BACK_OFFICE_ACCESS, *role.permissions])
             if set(group.permissions.all()) != set(wanted):
                 group.permissions.set(wanted)
             groups[f"{spec.key}.{role.key}"] = group

@@ -1,6 +1,7 @@
 """Switching a commune's modules on and off (run-time: no migration, no restart)."""
 
-from django.db import connection, transaction
+from django.db import transaction
+from django_tenants.utils import schema_context
 from django.utils.translation import gettext as _
 
 from platform_core.audit import services as audit
@@ -10,10 +11,8 @@ from tenants.models import Commune, Subscription
 
 def set_subscriptions(commune: Commune, module_keys, *, actor=None) -> list[str]:
     """Make exactly these modules (and those they require) active for the commune; returns the active keys."""
-    if connection.schema_name != "public":
-        raise RuntimeError("Subscriptions are written in the public schema.")
     wanted = registry.with_dependencies(module_keys)
-    with transaction.atomic():
+    with schema_context("public"), transaction.atomic():
         current = {s.module_key: s for s in Subscription.objects.select_for_update().filter(commune=commune)}
         changes = []
         for key in wanted:

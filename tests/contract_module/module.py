@@ -30,10 +30,16 @@ class BoardPanel(Component):
         return "<section class='noticeboard-panel'>Noticeboard panel</section>"
 
 
-def applied_recipe(commune, section):
-    from django.core.cache import cache
+APPLIED_SECTIONS: list[tuple[str, dict]] = []
 
-    cache.set("noticeboard:recipe-section", section, timeout=None)
+
+def applied_recipe(commune, section):
+    """Records what it was given; a section asking to fail makes provisioning fail (all-or-nothing tests)."""
+    from django.db import connection
+
+    if section.get("fail"):
+        raise ValueError("the noticeboard section asked to fail")
+    APPLIED_SECTIONS.append((connection.schema_name, section))
 
 
 spec = registry.register(
