@@ -6,6 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
 from platform_core.modules.registry import module_enabled, registry
 from platform_core.modules.urls import admin_urlpatterns
@@ -17,8 +18,9 @@ def bilingual(french: str, arabic: str):
 
 class ModuleEntryItem(MenuItem):
     def __init__(self, spec, entry, order):
-        super().__init__(bilingual(entry.label_fr, entry.label_ar), lazy(reverse, str)(f"{spec.namespace}:{entry.url_name}"),
-                         icon_name=entry.icon, order=order, name=f"{spec.key}-{entry.url_name}")
+        url = lazy(reverse, str)(f"{spec.namespace}:{entry.url_name}")
+        super().__init__(bilingual(entry.label_fr, entry.label_ar), url, icon_name=entry.icon, order=order,
+                         name=f"{spec.key}-{entry.url_name}")
         self.spec, self.entry = spec, entry
 
     def is_shown(self, request):
@@ -52,9 +54,34 @@ for _spec in registry.all():
         _register_menu(_spec)
 
 
+class CommunePanel(Component):
+    """The commune's own card on the back-office home: who it is, whether it is a training commune, its modules."""
+
+    name = "commune"
+    order = 0
+    template_name = "platform/admin/commune_panel.html"
+
+    def __init__(self, commune):
+        self.commune = commune
+
+    def get_context_data(self, parent_context=None):
+        from django.contrib.auth import get_user_model
+
+        commune = self.commune
+        return {
+            "commune_name": commune.name(),
+            "province": commune.province,
+            "is_training": commune.is_training,
+            "staff_count": get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct().count(),
+            "modules": [spec.name() for spec in registry.all() if module_enabled(commune, spec.key)],
+        }
+
+
 @hooks.register("construct_homepage_panels")
 def module_dashboard_panels(request, panels):
     commune = getattr(request, "commune", None)
+    if commune is not None:
+        panels.insert(0, CommunePanel(commune))
     for spec in registry.all():
         if spec.dashboard_panels and module_enabled(commune, spec.key):
             panels.extend(spec.dashboard_panels(request))

@@ -99,7 +99,9 @@ class Recipe(_Strict):
             for role in person.roles:
                 module_key, _, role_key = role.partition(".")
                 if module_key not in wanted:
-                    raise ValueError(f"{person.username}: role '{role}' is in a module the commune does not subscribe to")
+                    raise ValueError(
+                        f"{person.username}: role '{role}' is in a module the commune does not subscribe to"
+                    )
                 if role_key not in {r.key for r in registry.get(module_key).roles}:
                     raise ValueError(f"{person.username}: module '{module_key}' has no role '{role_key}'")
         usernames = [person.username for person in [self.administrator, *self.staff]]
@@ -168,7 +170,8 @@ def load_recipe(path: str | Path) -> Recipe:
     except FileNotFoundError:
         raise RecipeError(_("No recipe file at %(path)s.") % {"path": path}) from None
     except yaml.YAMLError as error:
-        raise RecipeError(_("The recipe %(path)s is not valid YAML: %(error)s") % {"path": path, "error": error}) from None
+        message = _("The recipe %(path)s is not valid YAML: %(error)s") % {"path": path, "error": error}
+        raise RecipeError(message) from None
     return parse_recipe(data, source=path.resolve())
 
 

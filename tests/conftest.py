@@ -16,16 +16,30 @@ TEST_COMMUNES = ("sefrou", "berkane", "formation")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """pytest-django's set-up, except that the test database is always made (pytest-django skips it when no
+    collected test asks for `db`, and browser or worker tests do not), and the test communes are provisioned."""
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants.recipes import load_recipe
     from tenants.services.provisioning import provision_commune
     from tenants.services.template import ensure_template
 
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False, keepdb=keepdb,
+                                 aliases={"default"}, serialized_aliases=set())
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            pytest.exit("Refusing to provision test communes outside a test database.", returncode=3)
         ensure_template()
         for name in TEST_COMMUNES:
             provision_commune(load_recipe(RECIPES / f"{name}.yaml"), check_template=False)
         connection.set_schema_to_public()
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            connection.set_schema_to_public()
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -79,6 +93,17 @@ def inside(commune):
 @pytest.fixture
 def in_commune():
     return inside
+
+
+def subprocess_database_url() -> str:
+    """DATABASE_URL of the test database, for a server or worker the tests start."""
+    from urllib.parse import quote
+
+    db = connection.settings_dict
+    host = db.get("OPTIONS", {}).get("host") or db["HOST"] or "localhost"
+    if host.startswith("/"):
+        return f"postgres://{db['USER']}@/{db['NAME']}?host={quote(host, safe='/')}"
+    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def host_of(commune) -> str:

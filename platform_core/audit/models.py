@@ -45,3 +45,6 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"

@@ -45,6 +45,11 @@ def client_ip(request) -> str | None:
     return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
 
 
+def _actor_label(actor) -> str:
+    label = actor.get_username() if hasattr(actor, "get_username") else str(actor or "")
+    return label[:200]
+
+
 def record(
     action: str,
     *,
@@ -71,7 +76,7 @@ def record(
         sequence=head.last_sequence + 1,
         recorded_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
-        actor_label=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else str(actor or ""))[:200],
+        actor_label=_actor_label(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -99,7 +104,8 @@ def verify() -> list[Problem]:
     expected_sequence = 1
     for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
         if entry.sequence != expected_sequence:
-            problems.append(Problem(expected_sequence, f"entries {expected_sequence} to {entry.sequence - 1} are missing"))
+            gap = f"entries {expected_sequence} to {entry.sequence - 1} are missing"
+            problems.append(Problem(expected_sequence, gap))
         elif entry.previous_hash != expected_previous:
             problems.append(Problem(entry.sequence, "does not follow the entry before it"))
         if compute_hash(entry) != entry.entry_hash:
@@ -109,7 +115,8 @@ def verify() -> list[Problem]:
     head = AuditHead.objects.filter(id=1).first()
     last = expected_sequence - 1
     if head is not None and head.last_sequence > last:
-        problems.append(Problem(last + 1, f"entries {last + 1} to {head.last_sequence} are missing (end of the journal)"))
+        gap = f"entries {last + 1} to {head.last_sequence} are missing (end of the journal)"
+        problems.append(Problem(last + 1, gap))
     elif head is not None and head.last_sequence == last and last and head.last_hash != expected_previous:
         problems.append(Problem(last, "the last entry does not match the journal's head"))
     return problems

@@ -22,7 +22,8 @@ def api_urlpatterns() -> list:
         router = DefaultRouter()
         for prefix, viewset, basename in spec.api_routes():
             router.register(prefix, viewset, basename=basename)
-        patterns.append(path(f"{spec.api_prefix or spec.key}/", include((router.urls, spec.key), namespace=spec.namespace)))
+        mount = f"{spec.api_prefix or spec.key}/"
+        patterns.append(path(mount, include((router.urls, spec.key), namespace=spec.namespace)))
     return patterns
 
 

@@ -1,8 +1,8 @@
 """Switching a commune's modules on and off (run-time: no migration, no restart)."""
 
 from django.db import transaction
-from django_tenants.utils import schema_context
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from platform_core.audit import services as audit
 from platform_core.modules.registry import registry

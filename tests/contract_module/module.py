@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.safestring import mark_safe
 from wagtail.admin.ui.components import Component
 
 from platform_core.modules.registry import MenuEntry, ModuleSpec, Role, registry
@@ -27,7 +28,7 @@ class BoardPanel(Component):
     order = 500
 
     def render_html(self, parent_context=None):
-        return "<section class='noticeboard-panel'>Noticeboard panel</section>"
+        return mark_safe("<section class='noticeboard-panel'>Noticeboard panel</section>")  # noqa: S308
 
 
 APPLIED_SECTIONS: list[tuple[str, dict]] = []

@@ -10,26 +10,18 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
 
+from tests.conftest import subprocess_database_url
 from tests.contract_module.tasks import record_schema
 
 pytestmark = pytest.mark.slow
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or "localhost"
-    netloc = f"{db['USER']}@{host}:{db['PORT']}" if not host.startswith("/") else f"{db['USER']}@"
-    query = f"?host={host}" if host.startswith("/") else ""
-    return f"postgres://{netloc}/{db['NAME']}{query}"
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
-        url = database_url()
+        url = subprocess_database_url()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "platform_core.settings_test", "DATABASE_URL": url,
            "REDIS_URL": settings.REDIS_URL}
     process = subprocess.Popen(
