@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Jamaa's tests rely on, when they are missing.
-# WeasyPrint needs Pango; the browser tests need Debian's Chromium; the PDF checks use poppler's pdftotext.
+# Installs the Debian packages Jamaa relies on, when they are missing.
+#   system-deps.sh run    WeasyPrint's Pango and HarfBuzz; gettext to compile the Arabic and French catalogues
+#   system-deps.sh test   the same, plus Debian's Chromium (browser tests) and poppler's pdftotext (PDF checks)
 set -euo pipefail
 need=()
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
-[ -x /usr/bin/chromium ] || need+=(chromium)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+if [ "${1:-run}" = "test" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
