@@ -70,7 +70,7 @@ class CommunePanel(Component):
         commune = self.commune
         return {
             "commune_name": commune.name(),
-            "province": commune.province,
+            "province": commune.province_name(),
             "is_training": commune.is_training,
             "staff_count": get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct().count(),
             "modules": [spec.name() for spec in registry.all() if module_enabled(commune, spec.key)],

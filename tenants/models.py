@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 
+def _is_arabic(language: str | None) -> bool:
+    return (language or get_language() or "ar").startswith("ar")
+
+
 class Commune(TenantMixin):
     """A commune (جماعة) hosted on the platform; its data lives in the PostgreSQL schema named after its slug."""
 
@@ -25,6 +29,7 @@ class Commune(TenantMixin):
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
     region = models.CharField(_("region"), max_length=120, blank=True)
     province = models.CharField(_("province or prefecture"), max_length=120, blank=True)
+    province_ar = models.CharField(_("province or prefecture (Arabic)"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRODUCTION)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ONBOARDING)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
@@ -55,7 +60,10 @@ class Commune(TenantMixin):
         return self.name()
 
     def name(self, language: str | None = None) -> str:
-        return self.name_ar if (language or get_language() or "ar").startswith("ar") else self.name_fr
+        return self.name_ar if _is_arabic(language) else self.name_fr
+
+    def province_name(self, language: str | None = None) -> str:
+        return (self.province_ar or self.province) if _is_arabic(language) else (self.province or self.province_ar)
 
     @property
     def is_training(self) -> bool:

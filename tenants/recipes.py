@@ -50,6 +50,7 @@ class CommuneSection(_Strict):
     name_ar: str = Field(min_length=1, max_length=200)
     region: str = ""
     province: str = ""
+    province_ar: str = ""
     kind: Literal["production", "training"] = "production"
     status: Literal["onboarding", "live"] = "live"
     contact_phone: str = ""

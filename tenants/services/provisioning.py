@@ -109,7 +109,7 @@ def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
 
 def _apply_commune_fields(commune: Commune, recipe: Recipe) -> None:
     section = recipe.commune
-    for name in ("name_fr", "name_ar", "region", "province", "kind", "contact_phone", "contact_email",
+    for name in ("name_fr", "name_ar", "region", "province", "province_ar", "kind", "contact_phone", "contact_email",
                  "address_fr", "address_ar"):
         setattr(commune, name, getattr(section, name))
     # A recipe sets the status of a new commune; afterwards the status is the operators' business.
