@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from rich.console import Console
-from rich.table import Table
 
 from platform_core import embedded
 from platform_core.management.commands.setup_platform import DEMO_OPERATOR
@@ -75,23 +74,24 @@ class Command(BaseCommand):
                     console.print(f"Stopped the embedded {' and '.join(stopped)}.")
 
     def _print_urls(self, console, port):
+        # Plain lines rather than a table: URLs must stay whole and copyable in any terminal width.
         def url(host, path="/"):
             return f"http://{host}:{port}{path}"
 
+        def line(what, address, account=""):
+            console.print(f"  {what:<22} {address:<48} {account}".rstrip(), soft_wrap=True)
+
         domain = settings.PLATFORM_DOMAIN
-        table = Table(title="Jamaa is running", show_lines=False)
-        table.add_column("what")
-        table.add_column("URL")
-        table.add_column("account (password)")
-        table.add_row("Platform home", url(domain), "")
-        table.add_row("Operators' console", url(domain, "/console/"), f"{DEMO_OPERATOR[0]} ({DEMO_OPERATOR[1]})")
+        console.print("[bold]Jamaa is running[/bold]")
+        line("Platform home", url(domain))
+        line("Operators' console", url(domain, "/console/"), f"{DEMO_OPERATOR[0]} / {DEMO_OPERATOR[1]}")
         for path in demo_recipe_paths():
             recipe = load_recipe(path)
             host = recipe.hostnames()[0]
-            account = f"{recipe.administrator.username} ({recipe.administrator.password})"
-            table.add_row(f"{recipe.commune.name_fr}: portal", url(host), "")
-            table.add_row("  back office", url(host, "/admin/"), account)
-            table.add_row("  API docs", url(host, "/api/docs/"), account)
-            table.add_row("  health", url(host, "/healthz"), "")
-        console.print(table)
+            account = f"{recipe.administrator.username} / {recipe.administrator.password}"
+            console.print(f"[bold]{recipe.commune.name_fr} · {recipe.commune.name_ar}[/bold]")
+            line("portal", url(host))
+            line("back office", url(host, "/admin/"), account)
+            line("API docs", url(host, "/api/docs/"), account)
+            line("health", url(host, "/healthz"))
         console.print("Stop with Ctrl-C (the embedded PostgreSQL and Redis stop with it).")

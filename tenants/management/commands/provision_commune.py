@@ -26,7 +26,8 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, highlight=False)
         with console.status("Checking the template commune..."):
             ensure_template(verbosity=max(verbosity - 1, 0))
-        table = Table("commune", "schema", "result", "seconds", "URL")
+        table = Table("commune", "schema", "result", "seconds")
+        table.add_column("URL", overflow="fold")
         failures = 0
         for recipe in loaded:
             with console.status(f"Provisioning {recipe.commune.slug}..."):
