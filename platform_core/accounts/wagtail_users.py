@@ -8,20 +8,20 @@ from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 EXTRA_FIELDS = ("first_name_ar", "last_name_ar", "phone")
 
 
-class JamaaUserCreationForm(UserCreationForm):
-    first_name_ar = forms.CharField(required=False, label=_("First name (Arabic)"))
-    last_name_ar = forms.CharField(required=False, label=_("Last name (Arabic)"))
+class ArabicNamesAndPhone(forms.Form):
+    """Fields added to Wagtail's user forms (collected by Django's declarative form metaclass)."""
+
+    first_name_ar = forms.CharField(required=False, max_length=150, label=_("First name (Arabic)"))
+    last_name_ar = forms.CharField(required=False, max_length=150, label=_("Last name (Arabic)"))
     phone = forms.CharField(required=False, max_length=32, label=_("Phone"))
 
+
+class JamaaUserCreationForm(ArabicNamesAndPhone, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | set(EXTRA_FIELDS)
 
 
-class JamaaUserEditForm(UserEditForm):
-    first_name_ar = forms.CharField(required=False, label=_("First name (Arabic)"))
-    last_name_ar = forms.CharField(required=False, label=_("Last name (Arabic)"))
-    phone = forms.CharField(required=False, max_length=32, label=_("Phone"))
-
+class JamaaUserEditForm(ArabicNamesAndPhone, UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | set(EXTRA_FIELDS)
 
@@ -32,4 +32,3 @@ class UserViewSet(WagtailUserViewSet):
 
     def get_form_class(self, for_update=False):
         return JamaaUserEditForm if for_update else JamaaUserCreationForm
-
