@@ -6,11 +6,12 @@ carrying the commune's schema like every other task of the platform.
 """
 
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
+from django_tenants.utils import schema_context
 
 
 class CeleryTaskBackend(BaseTaskBackend):
@@ -33,8 +34,16 @@ class CeleryTaskBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
-        transaction.on_commit(lambda: run_django_task.delay(task.module_path, list(args), dict(kwargs)))
+        # The schema is read now: by the time the transaction commits, the connection may be in another one
+        # (provisioning publishes a commune's pages, then records the commune in the public schema).
+        schema = connection.schema_name
+        transaction.on_commit(lambda: _send(schema, task.module_path, list(args), dict(kwargs)))
         return result
+
+
+def _send(schema: str, module_path: str, args: list, kwargs: dict) -> None:
+    with schema_context(schema):
+        run_django_task.delay(module_path, args, kwargs)
 
 
 @shared_task(name="platform.run_django_task", ignore_result=True)

@@ -31,6 +31,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
                                  aliases={"default"}, serialized_aliases=set())
         if not connection.settings_dict["NAME"].startswith("test_"):
             pytest.exit("Refusing to provision test communes outside a test database.", returncode=3)
+        _forget_cache_of_earlier_runs()
         ensure_template()
         for name in TEST_COMMUNES:
             provision_commune(load_recipe(RECIPES / f"{name}.yaml"), check_template=False)
@@ -40,6 +41,18 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         with django_db_blocker.unblock():
             connection.set_schema_to_public()
             teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+def _forget_cache_of_earlier_runs():
+    """Test schemas are re-created with the same names each run; their cache entries must not outlive them."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    # Keys are "<schema>:<prefix>:<version>:<key>" (django_tenants.cache.make_key).
+    for key in client.scan_iter(match=f"*:{prefix}:*", count=1000):
+        if key.decode().split(":", 3)[1] == prefix:
+            client.delete(key)
 
 
 def pytest_sessionfinish(session, exitstatus):

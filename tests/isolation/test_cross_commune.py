@@ -1,5 +1,7 @@
 """A Sefrou account, token, session, cache entry or task result is nothing on Berkane."""
 
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
@@ -36,13 +38,14 @@ def test_a_sefrou_api_token_is_refused_on_berkane(client_for, sefrou, berkane, i
 
 
 def test_cache_entries_are_per_commune(sefrou, berkane, in_commune):
+    key = f"isolation-probe-{uuid.uuid4().hex}"
     with in_commune(sefrou):
-        cache.set("isolation-probe", "sefrou's", timeout=60)
+        cache.set(key, "sefrou's", timeout=60)
     with in_commune(berkane):
-        assert cache.get("isolation-probe") is None
-        cache.set("isolation-probe", "berkane's", timeout=60)
+        assert cache.get(key) is None
+        cache.set(key, "berkane's", timeout=60)
     with in_commune(sefrou):
-        assert cache.get("isolation-probe") == "sefrou's"
+        assert cache.get(key) == "sefrou's"
 
 
 def test_accounts_live_in_their_commune_only(sefrou, berkane, in_commune):
