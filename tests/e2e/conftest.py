@@ -53,7 +53,9 @@ def live_port(django_db_setup, django_db_blocker):
         server.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is open, and Django
+# refuses database calls from a thread with a running loop, which later (non-browser) tests make.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's Chromium is missing: run `make system-deps` (apt-get install chromium).")

@@ -53,7 +53,8 @@ def test_the_administrator_creates_a_staff_account_with_a_module_role(client_for
         assert clerk.has_perm("numbering.view_sequence") and clerk.has_perm("wagtailadmin.access_admin")
         assert not clerk.is_superuser
     staff = client_for(sefrou)
-    assert staff.post("/admin/login/", {"username": "clerk.sefrou", "password": "A-long-passphrase-1"}).status_code == 302
+    credentials = {"username": "clerk.sefrou", "password": "A-long-passphrase-1"}
+    assert staff.post("/admin/login/", credentials).status_code == 302
     assert staff.get("/admin/").status_code == 200
     assert staff.get("/admin/users/").status_code in (302, 403)  # staff do not manage accounts
 
