@@ -16,11 +16,15 @@ from django_tenants.migration_executors.multiproc import get_pool, run_migration
 from django_tenants.routers import TenantSyncRouter
 
 
-def expected_tenant_migrations() -> set[tuple[str, str]]:
-    """Every migration on disk that belongs in a commune schema."""
+@functools.cache
+def expected_tenant_migrations() -> frozenset[tuple[str, str]]:
+    """Every migration on disk that belongs in a commune schema (read once per process: files do not change
+    under a running process, and a deploy restarts it)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)  # reads the files only, not a database
     tenant_router = TenantSyncRouter()
-    return {key for key in loader.disk_migrations if tenant_router.app_in_list(key[0], settings.TENANT_APPS)}
+    return frozenset(
+        key for key in loader.disk_migrations if tenant_router.app_in_list(key[0], settings.TENANT_APPS)
+    )
 
 
 def applied_by_schema(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:

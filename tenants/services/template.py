@@ -13,11 +13,12 @@ from tenants.services.locks import provisioning_session_lock
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 
 
-def ensure_template(verbosity: int = 0) -> Commune:
-    """Create the template commune if missing, migrate it if it is behind the code, and prepare its content.
+def ensure_template(verbosity: int = 0, *, prepare: bool = False) -> Commune:
+    """Create the template commune if missing and migrate it if it is behind the code; prepare its content when
+    it was created or migrated, or when asked (setup_platform does, after every deploy).
 
     A template behind the code would silently yield communes behind the code (cloning fakes migrations),
-    so this runs before every provisioning and after every deploy.
+    so this runs before every provisioning.
     """
     connection.set_schema_to_public()
     with provisioning_session_lock():
@@ -34,11 +35,14 @@ def ensure_template(verbosity: int = 0) -> Commune:
             template.save()
         if not schema_exists(TEMPLATE_SCHEMA):
             template.create_schema(check_if_exists=True, sync_schema=True, verbosity=verbosity)
+            prepare = True
         elif pending_schemas([TEMPLATE_SCHEMA]):
             call_command("migrate_schemas", schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity)
+            prepare = True
         connection.set_schema_to_public()
-        with schema_context(TEMPLATE_SCHEMA):
-            _prepare_content()
+        if prepare:
+            with schema_context(TEMPLATE_SCHEMA):
+                _prepare_content()
     return template
 
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, demo, verbosity, **options):
         quiet = max(verbosity - 1, 0)
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=quiet)
-        ensure_template(verbosity=quiet)
+        ensure_template(verbosity=quiet, prepare=True)
         os.environ.setdefault("EXECUTOR", "pending")
         call_command("migrate_schemas", tenant=True, executor="pending", interactive=False, verbosity=quiet)
         connection.set_schema_to_public()
