@@ -7,6 +7,7 @@ import pytest
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
+from django.utils import translation
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
@@ -91,7 +92,7 @@ def test_provisioning_by_clone_and_rerunning_the_same_recipe_changes_nothing(com
 def test_a_failing_recipe_leaves_nothing_behind(committed):
     failing = recipe_data("azrou", sections={"noticeboard": {"fail": True}})
     committed.append("azrou")
-    with pytest.raises(ProvisioningError, match="nothing was kept.*asked to fail"):
+    with translation.override("fr"), pytest.raises(ProvisioningError, match="rien n’a été conservé.*asked to fail"):
         provision_commune(parse_recipe(failing))
     assert not Commune.objects.filter(slug="azrou").exists()
     assert not schema_exists("azrou")
@@ -99,7 +100,7 @@ def test_a_failing_recipe_leaves_nothing_behind(committed):
 
 def test_a_domain_of_another_commune_is_refused(committed):
     committed.append("imouzzer")
-    with pytest.raises(ProvisioningError, match="sefrou.localhost already belongs"):
+    with translation.override("ar"), pytest.raises(ProvisioningError, match="النطاق sefrou.localhost تابع مسبقا"):
         provision_commune(parse_recipe(recipe_data("imouzzer", domains=["imouzzer", "sefrou"])))
     assert not schema_exists("imouzzer")
 
@@ -138,11 +139,11 @@ def test_bad_recipes_are_refused_with_the_reason(change, message):
 
 
 def test_recipe_files_are_read_with_clear_errors(tmp_path):
-    with pytest.raises(RecipeError, match="No recipe file"):
+    with translation.override("fr"), pytest.raises(RecipeError, match="Aucun fichier de recette"):
         load_recipe(tmp_path / "missing.yaml")
     broken = tmp_path / "broken.yaml"
     broken.write_text("commune: [unclosed")
-    with pytest.raises(RecipeError, match="not valid YAML"):
+    with translation.override("fr"), pytest.raises(RecipeError, match="n’est pas un YAML valide"):
         load_recipe(broken)
 
 
