@@ -1,5 +1,3 @@
-import os
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -23,7 +21,6 @@ class Command(BaseCommand):
         quiet = max(verbosity - 1, 0)
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=quiet)
         ensure_template(verbosity=quiet, prepare=True)
-        os.environ.setdefault("EXECUTOR", "pending")
         call_command("migrate_schemas", tenant=True, executor="pending", interactive=False, verbosity=quiet)
         connection.set_schema_to_public()
         if demo:
