@@ -18,22 +18,27 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(line.strip())}</p>" for line in text.strip().splitlines() if line.strip())
 
 
-@transaction.atomic
-def ensure_portal(commune, recipe) -> HomePage:
+def home_pages() -> tuple[HomePage, HomePage]:
+    """The Arabic home page and its French translation, created if missing (the template commune already has
+    them, so a cloned commune only fills them in)."""
     arabic = Locale.objects.get(language_code="ar")
     french = Locale.objects.get(language_code="fr")
-    emblem = _ensure_emblem(commune, recipe)
-
     home_ar = HomePage.objects.filter(locale=arabic).first()
     if home_ar is None:
         root = Page.get_first_root_node()
-        home_ar = root.add_child(instance=HomePage(title=commune.name_ar, slug="home", locale=arabic))
-    _fill(home_ar, commune.name_ar, recipe.portal.intro_ar, commune.address_ar, recipe.portal.opening_hours_ar,
-          commune, emblem)
-
+        home_ar = root.add_child(instance=HomePage(title="جماعة", slug="home", locale=arabic, live=False))
     home_fr = HomePage.objects.filter(locale=french, translation_key=home_ar.translation_key).first()
     if home_fr is None:
         home_fr = home_ar.copy_for_translation(french).specific
+    return home_ar, home_fr
+
+
+@transaction.atomic
+def ensure_portal(commune, recipe) -> HomePage:
+    emblem = _ensure_emblem(commune, recipe)
+    home_ar, home_fr = home_pages()
+    _fill(home_ar, commune.name_ar, recipe.portal.intro_ar, commune.address_ar, recipe.portal.opening_hours_ar,
+          commune, emblem)
     _fill(home_fr, commune.name_fr, recipe.portal.intro_fr, commune.address_fr, recipe.portal.opening_hours_fr,
           commune, emblem)
 

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
+from cms.portal import home_pages
 from platform_core.migration_executor import pending_schemas
 from platform_core.modules.roles import sync_roles
 from tenants.models import Commune
@@ -55,4 +56,5 @@ def _prepare_content() -> None:
     # Wagtail's migrations create a "Welcome" page and a Site on it; provisioning makes the commune's own.
     for page in Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore"):
         page.delete()
+    home_pages()
     sync_roles()
