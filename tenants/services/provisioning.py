@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
 from platform_core.audit import services as audit
@@ -24,6 +23,7 @@ from platform_core.modules.registry import registry
 from platform_core.modules.roles import role_group, sync_roles
 from tenants.models import Commune, Domain
 from tenants.recipes import Recipe, RecipeError
+from tenants.services.clone import clone_template
 from tenants.services.locks import lock_provisioning_in_transaction
 from tenants.services.subscriptions import set_subscriptions
 from tenants.services.template import TEMPLATE_SCHEMA, ensure_template
@@ -89,7 +89,7 @@ def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
     commune.recipe_name = recipe.source.stem if recipe.source else recipe.commune.slug
     commune.save()
     if created:
-        CloneSchema().clone_schema(TEMPLATE_SCHEMA, commune.schema_name, "DATA", set_connection=False)
+        clone_template(TEMPLATE_SCHEMA, commune.schema_name)
     _sync_domains(commune, recipe)
     set_subscriptions(commune, recipe.module_keys(), actor=actor)
 
