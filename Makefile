@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT   ?= 8000
 
-.PHONY: run test bench stop lint messages system-deps venv
+.PHONY: run test bench stop lint messages system-deps test-deps venv
 
 venv: $(STAMP)
 
@@ -15,18 +15,23 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Debian packages the tests need (Chromium for the browser tests); installs only what is missing.
+# Debian packages (Pango for WeasyPrint, gettext; for the tests also Chromium and poppler), only when missing.
 system-deps:
-	@bash infra/dev/system-deps.sh
+	@bash infra/dev/system-deps.sh run
 
-run: venv
+test-deps:
+	@bash infra/dev/system-deps.sh test
+
+run: venv system-deps
+	$(PY) manage.py compilemessages --ignore '.venv' -v 0
 	$(PY) manage.py run_platform --port $(PORT)
 
-test: venv system-deps
+test: venv test-deps
 	$(PY) manage.py compilemessages --ignore '.venv' -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
+	@bash infra/dev/bench-deps.sh
 	$(PY) -m benchmarks $(if $(ONLY),--only $(ONLY))
 
 stop: venv
