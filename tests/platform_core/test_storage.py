@@ -93,8 +93,8 @@ def test_s3_does_not_overwrite_a_file_of_the_same_name(s3, sefrou, in_commune):
         assert storage.open(first).read() == b"one"
 
 
-def test_s3_file_of_sefrou_is_invisible_from_berkane(s3, sefrou, berkane, in_commune):
-    storage, client, bucket = s3  # one instance for both communes, as the default storage is
+def assert_invisible_across_communes(storage, sefrou, berkane, in_commune) -> str:
+    """Sefrou's file cannot be seen or opened from Berkane, and Berkane's file of the same name is another."""
     with in_commune(sefrou):
         name = storage.save("etat-civil/acte.txt", ContentFile(b"Sefrou"))
     with in_commune(berkane):
@@ -104,6 +104,12 @@ def test_s3_file_of_sefrou_is_invisible_from_berkane(s3, sefrou, berkane, in_com
         storage.save(name, ContentFile(b"Berkane"))
     with in_commune(sefrou):
         assert storage.open(name).read() == b"Sefrou"
+    return name
+
+
+def test_s3_file_of_sefrou_is_invisible_from_berkane(s3, sefrou, berkane, in_commune):
+    storage, client, bucket = s3  # one instance for both communes, as the default storage is
+    assert_invisible_across_communes(storage, sefrou, berkane, in_commune)
     assert keys_in(client, bucket) == {"sefrou/etat-civil/acte.txt", "berkane/etat-civil/acte.txt"}
 
 
@@ -171,15 +177,7 @@ def test_local_explicit_location_is_split_per_schema_too(tmp_path, sefrou, in_co
 
 def test_local_file_of_sefrou_is_invisible_from_berkane(local, sefrou, berkane, in_commune):
     storage, root = local
-    with in_commune(sefrou):
-        name = storage.save("etat-civil/acte.txt", ContentFile(b"Sefrou"))
-    with in_commune(berkane):
-        assert not storage.exists(name)
-        with pytest.raises(FileNotFoundError):
-            storage.open(name)
-        storage.save(name, ContentFile(b"Berkane"))
-    with in_commune(sefrou):
-        assert storage.open(name).read() == b"Sefrou"
+    name = assert_invisible_across_communes(storage, sefrou, berkane, in_commune)
     assert (root / "berkane" / name).read_bytes() == b"Berkane"
 
 
