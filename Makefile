@@ -22,12 +22,13 @@ system-deps:
 test-deps:
 	@bash infra/dev/system-deps.sh test
 
+# compilemessages runs without Django settings: it must not start embedded services that nothing would stop.
 run: venv system-deps
-	$(PY) manage.py compilemessages --ignore '.venv' -v 0
+	$(VENV)/bin/django-admin compilemessages --ignore '.venv' -v 0
 	$(PY) manage.py run_platform --port $(PORT)
 
 test: venv test-deps
-	$(PY) manage.py compilemessages --ignore '.venv' -v 0
+	$(VENV)/bin/django-admin compilemessages --ignore '.venv' -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
