@@ -60,16 +60,20 @@ class RoutingTable:
         self._check_generation(now)
         route = self._routes.get(hostname)
         if route is None or route.expires_at < now:
+            generation = self._generation
             route = Route(_load_commune(hostname), now + settings.TENANT_ROUTING_CACHE_SECONDS)
             with self._lock:
                 if len(self._routes) >= MAX_ENTRIES:
                     self._routes.clear()
-                self._routes[hostname] = route
+                # A change committed while the commune was read must not be cached for a whole expiry.
+                if generation == self._generation:
+                    self._routes[hostname] = route
         return route.commune
 
 
 def _shared_cache():
-    return caches["default"]
+    # Not the default cache: its keys carry the connection's schema, which here is the previous request's.
+    return caches["platform"]
 
 
 def bump_generation() -> None:

@@ -183,7 +183,13 @@ CACHES = {
         # Every cache key carries the commune's schema.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
+    },
+    # Keys that belong to the whole platform, the same whatever schema the connection is in (routing generation).
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "platform",
+    },
 }
 
 

@@ -11,6 +11,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, *TEST_MODULE_APPS]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
+CACHES["platform"]["KEY_PREFIX"] = "test-platform"  # noqa: F405
 TENANT_ROUTING_CACHE_SECONDS = 300
 
 # Parallel test runs (several developers on one server) each name their own test database.

@@ -73,3 +73,31 @@ def test_a_change_of_commune_moves_the_routing_generation(sefrou, django_capture
 @pytest.mark.parametrize("path", ["/admin/login/", "/api/schema/", "/healthz"])
 def test_commune_endpoints_answer(client_for, sefrou, path):
     assert client_for(sefrou).get(path).status_code == 200
+
+
+def test_the_routing_generation_is_the_same_key_from_every_schema(sefrou, berkane, in_commune):
+    """A worker reads the generation while its connection is still in the previous request's schema."""
+    from platform_core.routing import GENERATION_KEY, _shared_cache, bump_generation
+
+    with in_commune(sefrou):
+        before = _shared_cache().get(GENERATION_KEY, 0)
+    bump_generation()
+    with in_commune(berkane):
+        assert _shared_cache().get(GENERATION_KEY) == before + 1
+
+
+def test_a_suspension_reaches_a_worker_whose_connection_is_in_a_commune(client_for, sefrou, berkane, monkeypatch):
+    import platform_core.routing as routing
+
+    monkeypatch.setattr(routing, "GENERATION_CHECK_SECONDS", 0)
+    client = client_for(berkane)
+    assert client.get("/livez").status_code == 200  # routed once; the connection stays in berkane's schema
+    connection.set_schema("berkane")
+    berkane.status = Commune.Status.SUSPENDED
+    connection.set_schema_to_public()
+    berkane.save()
+    # What the commit of the change does in another process: move the generation, without touching this table.
+    routing._shared_cache().add(routing.GENERATION_KEY, 0, timeout=None)
+    routing._shared_cache().incr(routing.GENERATION_KEY)
+    connection.set_schema("sefrou")
+    assert client.get("/livez").status_code == 503
