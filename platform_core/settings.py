@@ -299,6 +299,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Forwarded-For is believed (its last hop only): the audit journal records client addresses.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # --- Logging: every line carries the commune's schema -----------------------------------------------------

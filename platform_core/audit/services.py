@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -38,11 +40,25 @@ def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def canonical_ip(value: str | None) -> str | None:
+    """The address as the database stores it (so that the hash recomputed later matches), or None."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or, when the request came through one of TRUSTED_PROXIES, the last
+    X-Forwarded-For hop, the one our proxy appended (the hops before it are whatever the client sent)."""
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    address = request.META.get("REMOTE_ADDR", "")
+    if address in settings.TRUSTED_PROXIES:
+        hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            address = hops[-1]
+    return canonical_ip(address)
 
 
 def _actor_label(actor) -> str:
@@ -80,7 +96,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        ip_address=ip_address or client_ip(request),
+        ip_address=canonical_ip(ip_address) if ip_address else client_ip(request),
         before=_jsonable(before),
         after=_jsonable(after),
         previous_hash=head.last_hash,

@@ -92,3 +92,21 @@ def test_entries_are_written_only_inside_the_audited_transaction(django_db_setup
 
     with django_db_blocker.unblock(), ThreadPoolExecutor(1) as pool:
         pool.submit(outside_any_transaction).result()
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "recorded"),
+    [
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not through our proxy: the header is the client's word
+        ("127.0.0.1", "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # our proxy appended the last hop
+        ("127.0.0.1", "not-an-address", None),  # nonsense never aborts the audited write
+        ("2001:0db8:0000::0001", "", "2001:db8::1"),  # stored and hashed in canonical form
+    ],
+)
+def test_the_recorded_address_is_the_clients_and_cannot_be_forged(rf, sefrou, in_commune, remote, forwarded,
+                                                                   recorded):
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    with in_commune(sefrou), transaction.atomic():
+        entry = record("test.action", request=request)
+        assert entry.ip_address == recorded
+        assert verify() == []
