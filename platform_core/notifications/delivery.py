@@ -12,7 +12,8 @@ MAX_ERROR_LENGTH = 2000
 
 
 def may_send_outside() -> bool:
-    """Whether the current schema may send anything out: the platform itself, or a production commune.
+    """Whether the current schema may send anything out: the platform itself, or a production commune that is
+    not suspended or archived.
 
     Read from the control plane rather than from connection.tenant, which schema_context() leaves as a
     stand-in without a kind. A training commune, a template or an unknown schema sends nothing, whatever the
@@ -22,7 +23,11 @@ def may_send_outside() -> bool:
 
     if connection.schema_name == get_public_schema_name():
         return True
-    return Commune.objects.filter(schema_name=connection.schema_name, kind=Commune.Kind.PRODUCTION).exists()
+    return (
+        Commune.objects.filter(schema_name=connection.schema_name, kind=Commune.Kind.PRODUCTION)
+        .exclude(status__in=[Commune.Status.SUSPENDED, Commune.Status.ARCHIVED])
+        .exists()
+    )
 
 
 def deliver(message_id: int) -> OutboxMessage | None:

@@ -42,6 +42,14 @@ def _check_supported(cursor, namespace: int) -> None:
         SELECT 'type', t.typname FROM pg_type t
         WHERE t.typnamespace = %(ns)s AND t.typtype <> 'c' AND t.typelem = 0
           AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid)
+        UNION ALL
+        SELECT 'routine', p.proname FROM pg_proc p WHERE p.pronamespace = %(ns)s AND p.prokind <> 'f'
+        UNION ALL
+        SELECT 'identity options', s.relname FROM pg_class s JOIN pg_sequence q ON q.seqrelid = s.oid
+        WHERE s.relnamespace = %(ns)s
+          AND (q.seqcache <> 1 OR q.seqcycle OR q.seqincrement <> 1 OR q.seqmin <> 1
+               OR q.seqmax <> CASE q.seqtypid WHEN 'int8'::regtype THEN 9223372036854775807
+                                              WHEN 'int4'::regtype THEN 2147483647 ELSE 32767 END)
     """, {"ns": namespace})
     if others:
         raise UnsupportedTemplate(", ".join(f"{kind}:{name}" for kind, name in others))

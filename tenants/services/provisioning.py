@@ -89,6 +89,7 @@ def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
     commune.recipe_name = recipe.source.stem if recipe.source else recipe.commune.slug
     commune.save()
     if created:
+        _check_template_holds_no_people()
         clone_template(TEMPLATE_SCHEMA, commune.schema_name)
     _sync_domains(commune, recipe)
     set_subscriptions(commune, recipe.module_keys(), actor=actor)
@@ -105,6 +106,25 @@ def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
         after={"recipe": commune.recipe_name, "digest": digest, "created": created, "modules": recipe.module_keys()},
     )
     return ProvisionResult(commune=commune, created=created, changed=True, seconds=0.0, generated_passwords=passwords)
+
+
+# Tables whose rows belong to people or to what they did; cloning copies rows, so the template must have none.
+_PERSONAL_TABLES = ("accounts_user", "django_session", "authtoken_token", "notifications_outboxmessage",
+                    "documents_issueddocument", "audit_auditentry")
+
+
+def _check_template_holds_no_people() -> None:
+    union = " UNION ALL ".join(
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {TEMPLATE_SCHEMA}.{table})" for table in _PERSONAL_TABLES
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(union)
+        tables = [row[0] for row in cursor.fetchall()]
+    if tables:
+        raise ProvisioningError(
+            _("The template commune holds accounts or records (%(tables)s): a template holds configuration only.")
+            % {"tables": ", ".join(tables)}
+        )
 
 
 def _apply_commune_fields(commune: Commune, recipe: Recipe) -> None:

@@ -153,6 +153,19 @@ def test_a_training_commune_never_sends_whatever_the_backend(
     assert RecordingBackend.sent == []
 
 
+@override_settings(NOTIFICATIONS_BACKEND=EMAIL_BACKEND)
+def test_a_suspended_commune_sends_nothing(berkane, in_commune, mailoutbox):
+    from tenants.models import Commune
+
+    Commune.objects.filter(pk=berkane.pk).update(status=Commune.Status.SUSPENDED)
+    with in_commune(berkane):
+        email = services.send_email("citoyen@example.ma", "Votre demande", "Elle est prête.")
+        tasks.deliver_message(email.pk)
+        email.refresh_from_db()
+    assert email.status == OutboxMessage.Status.KEPT
+    assert mailoutbox == []
+
+
 def test_a_training_commune_is_recognised_without_its_tenant_object(formation, berkane, in_commune):
     from django_tenants.utils import schema_context
 

@@ -152,3 +152,19 @@ def test_the_demo_recipes_are_valid():
 
     slugs = {load_recipe(path).commune.slug for path in demo_recipe_paths()}
     assert slugs == {"sefrou", "berkane", "formation-sefrou"}
+
+
+def test_a_template_holding_accounts_is_refused(committed):
+    """Cloning copies the template's rows: an account or session left there would appear in every commune."""
+    from django.contrib.auth import get_user_model
+
+    committed.append("sidi-harazem")
+    with schema_context("template"):
+        stray = get_user_model().objects.create_user("stray.user", password="x-long-password-1")
+    try:
+        with translation.override("fr"), pytest.raises(ProvisioningError, match="compte"):
+            provision_commune(parse_recipe(recipe_data("sidi-harazem")), check_template=False)
+        assert not schema_exists("sidi_harazem")
+    finally:
+        with schema_context("template"):
+            get_user_model().objects.filter(pk=stray.pk).delete()
