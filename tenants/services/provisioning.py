@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_exists, tenant_context
 
 from platform_core.audit import services as audit
 from platform_core.modules.registry import registry
@@ -94,7 +94,8 @@ def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
     _sync_domains(commune, recipe)
     set_subscriptions(commune, recipe.module_keys(), actor=actor)
 
-    with schema_context(commune.schema_name):
+    # The commune itself as the connection's tenant (not a stand-in): modules may ask whether it is a training one.
+    with tenant_context(commune):
         passwords = _apply_inside(commune, recipe, actor=actor)
 
     commune.recipe_digest = digest
