@@ -77,7 +77,7 @@ SHARED_APPS = [
 ]
 
 # Every module app is installed in every commune schema; a subscription switches it on at run time.
-MODULE_APPS: list[str] = []
+MODULE_APPS: list[str] = ["modules.civil_status"]
 
 TENANT_APPS = [
     "django.contrib.contenttypes",
