@@ -3,11 +3,19 @@
 import os
 
 from platform_core.settings import *  # noqa: F403
-from platform_core.settings import INSTALLED_APPS, TENANT_APPS
+from platform_core.settings import INSTALLED_APPS, MODULE_APPS, TENANT_APPS
 
+# Before the real modules, so that the last installed app is a real module, as in production (post_migrate order).
 TEST_MODULE_APPS = ["tests.contract_module"]
-TENANT_APPS = [*TENANT_APPS, *TEST_MODULE_APPS]
-INSTALLED_APPS = [*INSTALLED_APPS, *TEST_MODULE_APPS]
+
+
+def _before_modules(installed: list[str]) -> list[str]:
+    others = [app for app in installed if app not in MODULE_APPS]
+    return [*others, *TEST_MODULE_APPS, *MODULE_APPS]
+
+
+TENANT_APPS = _before_modules(TENANT_APPS)
+INSTALLED_APPS = _before_modules(INSTALLED_APPS)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405

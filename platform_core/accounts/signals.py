@@ -5,7 +5,7 @@ from platform_core.modules.roles import sync_roles
 
 
 def sync_roles_after_migrate(sender, app_config, using, **kwargs):
-    """After the last app of a commune schema is migrated (permissions exist by then), align module roles."""
+    """After the last app of a commune schema is migrated, align module roles with the ModuleSpecs."""
     if connection.schema_name == "public":
         return
     if app_config is list(apps.get_app_configs())[-1]:

@@ -1,5 +1,7 @@
 """Module roles as Groups in the current commune schema, kept exactly in step with the ModuleSpecs."""
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
@@ -33,6 +35,10 @@ def sync_roles() -> dict[str, Group]:
     """Create or update one Group per module role in the current schema; returns them by 'module.role'."""
     from platform_core.accounts.models import RoleGroup
 
+    for spec in registry.all():
+        # A module's own permissions may not exist yet: post_migrate receivers of the last app run in app order,
+        # and a migrate interrupted before auth's receiver leaves none. Creating them is idempotent.
+        create_permissions(apps.get_app_config(spec.app_label), verbosity=0)
     groups = {}
     for spec in registry.all():
         for role in spec.roles:
