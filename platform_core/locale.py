@@ -1,6 +1,12 @@
 """Language selection for the platform's pages."""
 
 from django.middleware.locale import LocaleMiddleware
+from django.utils.translation import get_language
+
+
+def is_arabic(language: str | None = None) -> bool:
+    """Whether `language` (by default the active one; Arabic when none is active) is Arabic."""
+    return (language or get_language() or "ar").startswith("ar")
 
 # Paths outside the portal's language-prefixed pages: a 404 there is a 404, not a redirect to /ar/<path>.
 UNPREFIXED_PATHS = ("/admin/", "/api/", "/media/", "/documents/", "/verify/", "/i18n/", "/static/", "/console/",

@@ -3,17 +3,17 @@ commune has the module switched on (and, for menu entries, to users holding the 
 
 from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.translation import get_language
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
+from platform_core.locale import is_arabic
 from platform_core.modules.registry import module_enabled, registry
 from platform_core.modules.urls import admin_urlpatterns
 
 
 def bilingual(french: str, arabic: str):
-    return lazy(lambda: arabic if (get_language() or "ar").startswith("ar") else french, str)()
+    return lazy(lambda: arabic if is_arabic() else french, str)()
 
 
 class ModuleEntryItem(MenuItem):

@@ -1,13 +1,10 @@
 """The control plane, in the public schema: communes, their domains and their module subscriptions."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-
-def _is_arabic(language: str | None) -> bool:
-    return (language or get_language() or "ar").startswith("ar")
+from platform_core.locale import is_arabic
 
 
 class Commune(TenantMixin):
@@ -60,10 +57,10 @@ class Commune(TenantMixin):
         return self.name()
 
     def name(self, language: str | None = None) -> str:
-        return self.name_ar if _is_arabic(language) else self.name_fr
+        return self.name_ar if is_arabic(language) else self.name_fr
 
     def province_name(self, language: str | None = None) -> str:
-        return (self.province_ar or self.province) if _is_arabic(language) else (self.province or self.province_ar)
+        return (self.province_ar or self.province) if is_arabic(language) else (self.province or self.province_ar)
 
     @property
     def is_training(self) -> bool:

@@ -1,7 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from platform_core.locale import is_arabic
 
 
 class User(AbstractUser):
@@ -27,7 +28,7 @@ class User(AbstractUser):
         """The name in the script of the language at hand, falling back to the other script, then the username."""
         latin = self.get_full_name()
         arabic = self.full_name_ar()
-        preferred, other = (arabic, latin) if (language or get_language() or "ar").startswith("ar") else (latin, arabic)
+        preferred, other = (arabic, latin) if is_arabic(language) else (latin, arabic)
         return preferred or other or self.get_username()
 
 

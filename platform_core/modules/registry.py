@@ -62,9 +62,9 @@ class ModuleSpec:
         return f"module-{self.key}"
 
     def name(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
+        from platform_core.locale import is_arabic
 
-        return self.name_ar if (language or get_language() or "ar").startswith("ar") else self.name_fr
+        return self.name_ar if is_arabic(language) else self.name_fr
 
 
 class ModuleRegistry:

@@ -13,6 +13,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -109,14 +110,15 @@ def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
     return ProvisionResult(commune=commune, created=created, changed=True, seconds=0.0, generated_passwords=passwords)
 
 
-# Tables whose rows belong to people or to what they did; cloning copies rows, so the template must have none.
-_PERSONAL_TABLES = ("accounts_user", "django_session", "authtoken_token", "notifications_outboxmessage",
-                    "documents_issueddocument", "audit_auditentry")
+# Models whose rows belong to people or to what they did; cloning copies rows, so the template must have none.
+_PERSONAL_MODELS = ("accounts.User", "sessions.Session", "authtoken.Token", "notifications.OutboxMessage",
+                    "documents.IssuedDocument", "audit.AuditEntry")
 
 
 def _check_template_holds_no_people() -> None:
+    tables = [apps.get_model(label)._meta.db_table for label in _PERSONAL_MODELS]
     union = " UNION ALL ".join(
-        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {TEMPLATE_SCHEMA}.{table})" for table in _PERSONAL_TABLES
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {TEMPLATE_SCHEMA}.{table})" for table in tables
     )
     with connection.cursor() as cursor:
         cursor.execute(union)
