@@ -1,7 +1,9 @@
 """`python -m benchmarks [--only NAME[,NAME...]]`: run the benchmarks, print the table, write results.json.
 
 Names: the group `provision` (the provisioning issue's three figures: provision.clone_s, routing.rps,
-migrate.noop_200_s), `routing` or `migrate` (one figure each), or a figure's own name (`provision.clone_s`).
+migrate.noop_200_s), `routing` or `migrate` (one figure each), the group `civil_status`
+(civil_status.search_p95_ms, civil_status.import_rows_per_s, civil_status.extrait_render_ms), or a figure's
+own name (`provision.clone_s`).
 Without --only, everything runs. results.json holds the figures of this run only, so that no figure is ever
 read beside a baseline from another run.
 """
@@ -22,11 +24,20 @@ from benchmarks import environment
 from benchmarks.report import print_table, write_results
 
 # Each module under benchmarks/ measures one figure; they run in this order.
-MODULES = {"provision.clone_s": "provision", "routing.rps": "routing", "migrate.noop_200_s": "migrate"}
+MODULES = {
+    "provision.clone_s": "provision",
+    "routing.rps": "routing",
+    "migrate.noop_200_s": "migrate",
+    "civil_status.search_p95_ms": "civil_status_search",
+    "civil_status.import_rows_per_s": "civil_status_import",
+    "civil_status.extrait_render_ms": "civil_status_extrait",
+}
 GROUPS = {
     "provision": ("provision.clone_s", "routing.rps", "migrate.noop_200_s"),
     "routing": ("routing.rps",),
     "migrate": ("migrate.noop_200_s",),
+    "civil_status": ("civil_status.search_p95_ms", "civil_status.import_rows_per_s",
+                     "civil_status.extrait_render_ms"),
 }
 
 

@@ -5,9 +5,19 @@ A signed act is never changed: every later fact is a marginal mention, itself si
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
+
+
+class Folded(Func):
+    """`public.jamaa_fold(a || ' ' || b ...)`: names folded for fuzzy search (platform_core migration 0001)."""
+
+    function = "public.jamaa_fold"
+    template = "%(function)s(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = models.TextField()
 
 
 class RegistrySettings(models.Model):
@@ -115,6 +125,10 @@ class Act(models.Model):
     event_place_fr = models.CharField(_("place of the event (French)"), max_length=200)
     event_place_ar = models.CharField(_("place of the event (Arabic)"), max_length=200)
 
+    # Each parent: the name in both scripts here (searched), the rest (birth date and place, occupation,
+    # address) in the JSON document.
+    father_name_ar = models.CharField(_("father's name (Arabic)"), max_length=200, blank=True)
+    father_name_latin = models.CharField(_("father's name (Latin)"), max_length=200, blank=True)
     father = models.JSONField(_("father"), default=dict, blank=True)
     mother = models.JSONField(_("mother"), default=dict, blank=True)
     mother_name_ar = models.CharField(_("mother's name (Arabic)"), max_length=200, blank=True)
@@ -122,6 +136,16 @@ class Act(models.Model):
     declarant = models.JSONField(_("declarant"), default=dict)
     birth_act = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="death_acts",
                                   verbose_name=_("birth act of the deceased"))
+
+    # Computed by PostgreSQL on every insert (COPY included); searched with trigram indexes.
+    name_key = models.GeneratedField(
+        expression=Folded("first_names_ar", "family_name_ar", "first_names_latin", "family_name_latin"),
+        output_field=models.TextField(), db_persist=True,
+    )
+    parents_key = models.GeneratedField(
+        expression=Folded("father_name_ar", "father_name_latin", "mother_name_ar", "mother_name_latin"),
+        output_field=models.TextField(), db_persist=True,
+    )
 
     judgment_court = models.CharField(_("court of the declaratory judgment"), max_length=200, blank=True)
     judgment_number = models.CharField(_("judgment number"), max_length=60, blank=True)
@@ -149,7 +173,12 @@ class Act(models.Model):
                 name="number_given_at_signature",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "year", "number"], name="act_register_idx")]
+        indexes = [
+            models.Index(fields=["kind", "year", "number"], name="act_register_idx"),
+            models.Index(fields=["event_date"], name="act_event_date_idx"),
+            GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="act_name_trgm_idx"),
+            GinIndex(OpClass("parents_key", name="gin_trgm_ops"), name="act_parents_trgm_idx"),
+        ]
         permissions = [("sign_act", _("Can sign acts and marginal mentions"))]
 
     def __str__(self) -> str:

@@ -15,9 +15,9 @@ from platform_core.numbering.services import allocate
 
 DRAFT_FIELDS = (
     "first_names_ar", "first_names_latin", "family_name_ar", "family_name_latin", "sex", "nationality",
-    "lineage_proof", "event_date", "event_time", "event_hijri", "event_place_fr", "event_place_ar", "father",
-    "mother", "mother_name_ar", "mother_name_latin", "declarant", "birth_act", "judgment_court",
-    "judgment_number", "judgment_date",
+    "lineage_proof", "event_date", "event_time", "event_hijri", "event_place_fr", "event_place_ar",
+    "father_name_ar", "father_name_latin", "father", "mother_name_ar", "mother_name_latin", "mother", "declarant",
+    "birth_act", "judgment_court", "judgment_number", "judgment_date",
 )
 
 
