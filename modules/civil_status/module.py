@@ -4,6 +4,12 @@ VIEW = ["civil_status.view_act", "civil_status.view_marginalmention", "civil_sta
 DRAFT = ["civil_status.add_act", "civil_status.change_act", "civil_status.add_marginalmention"]
 
 
+def admin_urls():
+    from modules.civil_status.admin_urls import urlpatterns
+
+    return urlpatterns
+
+
 def apply_recipe(commune, section: dict) -> None:
     """Recipe section `civil_status`: the commune's code and its bureaux (the first is the main one unless said)."""
     from modules.civil_status.models import Bureau, RegistrySettings
@@ -33,6 +39,7 @@ spec = registry.register(
             ]),
             Role("consultation", "Consultation", "اطلاع", VIEW),
         ],
+        admin_urls=admin_urls,
         api_prefix="civil-status",
         menu_order=100,
         apply_recipe=apply_recipe,

@@ -1,0 +1,4 @@
+"""The module's back-office URLs, mounted under /admin/civil_status/ in the `module-civil_status` namespace
+(closed with a 404 when the commune is not subscribed). Each screen family lives in its own views module."""
+
+urlpatterns: list = []
