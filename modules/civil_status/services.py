@@ -54,6 +54,38 @@ def draft_act(*, actor, bureau: Bureau, kind: str, data: dict, abroad: bool = Fa
 
 
 @transaction.atomic
+def update_draft(act_id: int, *, actor, data: dict, abroad: bool = False, request=None) -> Act:
+    """A draft is corrected until it is signed; the rules are checked again and the changes audited."""
+    _require(actor, "civil_status.change_act")
+    unknown = set(data) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown act fields: {', '.join(sorted(unknown))}")
+    act = Act.objects.select_for_update(of=("self",)).get(pk=act_id)
+    if act.status != Act.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be corrected; a signed act changes by marginal mention only."))
+    before = {field: _plain(getattr(act, field)) for field in data}
+    for field, value in data.items():
+        setattr(act, field, value)
+    if "event_date" in data and "event_hijri" not in data:
+        act.event_hijri = format_hijri(act.event_date, "ar")
+    _check(act, declared_on=act.drafted_at.date(), abroad=abroad)
+    act.full_clean(exclude=["drafted_by"])
+    act.save()
+    changed = {field: _plain(getattr(act, field)) for field in data}
+    audit.record("civil_status.update_draft", actor=actor, target=act, request=request,
+                 before={k: v for k, v in before.items() if changed[k] != v},
+                 after={k: v for k, v in changed.items() if before[k] != v})
+    return act
+
+
+def _plain(value):
+    # Audit entries are JSON: model instances by their key, dates and times as ISO text.
+    if hasattr(value, "pk"):
+        return value.pk
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@transaction.atomic
 def abandon_draft(act_id: int, *, actor, reason: str, request=None) -> Act:
     """An abandoned draft is kept, marked, and takes no number."""
     _require(actor, "civil_status.change_act")
@@ -64,6 +96,56 @@ def abandon_draft(act_id: int, *, actor, reason: str, request=None) -> Act:
     act.save(update_fields=["status", "abandoned_reason"])
     audit.record("civil_status.abandon_draft", actor=actor, target=act, after={"reason": reason}, request=request)
     return act
+
+
+@transaction.atomic
+def save_bureau(*, actor, data: dict, bureau: Bureau | None = None, request=None) -> Bureau:
+    """The chef de bureau creates or renames a bureau (its code is fixed once acts are numbered under it)."""
+    _require(actor, "civil_status.change_bureau" if bureau else "civil_status.add_bureau")
+    bureau = bureau or Bureau()
+    before = {"code": bureau.code, "name_fr": bureau.name_fr, "name_ar": bureau.name_ar, "is_main": bureau.is_main}
+    if bureau.pk and data.get("code", bureau.code) != bureau.code and bureau.acts.exists():
+        raise ValidationError({"code": _("The code of a bureau that holds acts cannot change.")})
+    for field, value in data.items():
+        setattr(bureau, field, value)
+    bureau.full_clean()
+    bureau.save()
+    audit.record("civil_status.save_bureau", actor=actor, target=bureau, before=before, request=request,
+                 after={"code": bureau.code, "name_fr": bureau.name_fr, "name_ar": bureau.name_ar,
+                        "is_main": bureau.is_main})
+    return bureau
+
+
+@transaction.atomic
+def record_delegation(*, actor, data: dict, request=None) -> Delegation:
+    """The chef de bureau records the president's arrêté delegating the officier's functions."""
+    _require(actor, "civil_status.add_delegation")
+    delegation = Delegation(**data)
+    delegation.full_clean()
+    if not delegation.officer.has_perm("civil_status.sign_act"):
+        raise ValidationError({"officer": _("The delegate must hold the officier d'état civil role.")})
+    delegation.save()
+    audit.record("civil_status.record_delegation", actor=actor, target=delegation, request=request,
+                 after={"officer": delegation.officer_id, "bureau": delegation.bureau.code,
+                        "decree_number": delegation.decree_number, "valid_from": str(delegation.valid_from),
+                        "valid_until": str(delegation.valid_until or "")})
+    return delegation
+
+
+@transaction.atomic
+def revoke_delegation(delegation_id: int, *, actor, on, request=None) -> Delegation:
+    """A delegation is revoked from a date, never deleted: the acts signed under it keep their officier."""
+    _require(actor, "civil_status.change_delegation")
+    delegation = Delegation.objects.select_for_update().get(pk=delegation_id)
+    if delegation.revoked_on:
+        raise ValidationError(_("This delegation is already revoked."))
+    if on < delegation.valid_from:
+        raise ValidationError({"revoked_on": _("A delegation cannot be revoked before it starts.")})
+    delegation.revoked_on = on
+    delegation.save(update_fields=["revoked_on"])
+    audit.record("civil_status.revoke_delegation", actor=actor, target=delegation, request=request,
+                 after={"revoked_on": str(on)})
+    return delegation
 
 
 def delegation_of(actor, bureau: Bureau, day) -> Delegation:
