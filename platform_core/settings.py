@@ -277,6 +277,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["api.schema.hide_disabled_modules"],
+    # Two models name a field `kind`: give each enum its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ActKindEnum": "modules.civil_status.models.Act.Kind",
+        "MentionKindEnum": "modules.civil_status.models.MarginalMention.Kind",
+    },
 }
 
 # --- Notifications ----------------------------------------------------------------------------------------
