@@ -132,8 +132,9 @@ def issue_paper(act_id: int, *, paper: str, language: str, issued_to: str, actor
         spec.template,
         paper_context(act, mentions, paper=paper, language=language),
         kind=spec.kind,
-        title_fr=spec.title_fr,
-        title_ar=spec.title_ar,
+        # The act's reference in the title: the verification page then says which act the paper is about.
+        title_fr=f"{spec.title_fr} n° {act.number}/{act.year} ({act.bureau.name_fr})"[:200],
+        title_ar=f"{spec.title_ar} عدد {act.number}/{act.year} ({act.bureau.name_ar})"[:200],
         # The digest of what was printed, from the same reads: a mention signed meanwhile shows as a change.
         subject=subjects.Subject(OBJECT_TYPE, str(act.pk), act_digest_of(act, mentions)),
         issued_by=actor,

@@ -271,6 +271,7 @@ def test_verification_page_tells_when_a_mention_was_signed_after_issue(sefrou, i
     client = client_for(sefrou)
     page = client.get(verify).content.decode()
     assert 'class="subject-unchanged"' in page and "نسخة موجزة من رسم الولادة" in page
+    assert f"عدد {born.number}/{born.year}" in page  # which act the paper is about
     with in_commune(sefrou):
         drafted = services.draft_mention(born.pk, actor=agent, kind=MarginalMention.Kind.DEATH, text_fr="Décédé.",
                                          text_ar="توفي.", legal_basis="Loi 36-21")
