@@ -219,3 +219,6 @@ class MarginalMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.act}"
+
+
+from modules.civil_status.importing.models import ActPageImage, ImportBatch, ImportMismatch  # noqa: E402, F401
