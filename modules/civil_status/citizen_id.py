@@ -23,7 +23,11 @@ def is_valid(identifier: str) -> bool:
     return identifier.isdigit() and len(identifier) > 1 and luhn_digit(identifier[:-1]) == identifier[-1]
 
 
+def format_identifier(commune_code: str, sequence: int) -> str:
+    body = f"{commune_code}{sequence:0{SEQUENCE_DIGITS}d}"
+    return body + luhn_digit(body)
+
+
 def new_identifier(commune_code: str) -> str:
     """Inside the signing transaction: the next identifier of this commune."""
-    body = f"{commune_code}{allocate(SERIES, 0):0{SEQUENCE_DIGITS}d}"
-    return body + luhn_digit(body)
+    return format_identifier(commune_code, allocate(SERIES, 0))

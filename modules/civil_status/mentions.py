@@ -88,3 +88,12 @@ TEMPLATES = {
         ),
     )
 }
+
+
+
+def death_mention_texts(day, place_fr: str, place_ar: str, number: int, year: int) -> tuple[str, str]:
+    """The death mention proposed on the deceased's birth act when the death act is signed."""
+    template = TEMPLATES[Kind.DEATH]
+    text_fr = template.compose({"date": day, "place": place_fr, "reference": f"acte de décès n° {number}/{year}"})[0]
+    text_ar = template.compose({"date": day, "place": place_ar, "reference": f"رسم الوفاة عدد {number}/{year}"})[1]
+    return text_fr, text_ar

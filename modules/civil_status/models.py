@@ -176,8 +176,9 @@ class Act(models.Model):
         indexes = [
             models.Index(fields=["kind", "year", "number"], name="act_register_idx"),
             models.Index(fields=["event_date"], name="act_event_date_idx"),
-            GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="act_name_trgm_idx"),
-            GinIndex(OpClass("parents_key", name="gin_trgm_ops"), name="act_parents_trgm_idx"),
+            # One GIN index for both keys: every typed word, of the person or of a parent, in one index scan.
+            GinIndex(OpClass("name_key", name="gin_trgm_ops"), OpClass("parents_key", name="gin_trgm_ops"),
+                     name="act_names_trgm_idx"),
         ]
         permissions = [("sign_act", _("Can sign acts and marginal mentions"))]
 

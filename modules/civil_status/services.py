@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.civil_status import citizen_id, rules
+from modules.civil_status.mentions import TEMPLATES, death_mention_texts
 from modules.civil_status.models import Act, Bureau, Delegation, MarginalMention, RegistrySettings
 from platform_core.audit import services as audit
 from platform_core.dates import format_hijri
@@ -183,13 +184,11 @@ def sign_act(act_id: int, *, actor, abroad: bool = False, request=None) -> Act:
 
 
 def _propose_death_mention(death: Act, *, actor) -> MarginalMention:
+    text_fr, text_ar = death_mention_texts(death.event_date, death.event_place_fr, death.event_place_ar,
+                                           death.number, death.year)
     return MarginalMention.objects.create(
-        act=death.birth_act, kind=MarginalMention.Kind.DEATH, drafted_by=actor,
-        legal_basis="Loi 36-21 relative à l'état civil",
-        text_fr=f"Décédé(e) le {death.event_date:%d/%m/%Y} à {death.event_place_fr}, "
-                f"acte de décès n° {death.number}/{death.year}.",
-        text_ar=f"توفي(ت) بتاريخ {death.event_date:%d/%m/%Y} ب{death.event_place_ar}، "
-                f"رسم الوفاة عدد {death.number}/{death.year}.",
+        act=death.birth_act, kind=MarginalMention.Kind.DEATH, drafted_by=actor, text_fr=text_fr, text_ar=text_ar,
+        legal_basis=TEMPLATES[MarginalMention.Kind.DEATH].legal_basis, reference=f"{death.number}/{death.year}",
     )
 
 
