@@ -1,4 +1,4 @@
-from platform_core.modules.registry import ModuleSpec, Role, registry
+from platform_core.modules.registry import MenuEntry, ModuleSpec, Role, registry
 
 VIEW = ["civil_status.view_act", "civil_status.view_marginalmention", "civil_status.view_bureau"]
 DRAFT = ["civil_status.add_act", "civil_status.change_act", "civil_status.add_marginalmention"]
@@ -10,9 +10,36 @@ def admin_urls():
     return urlpatterns
 
 
+def api_routes():
+    from modules.civil_status.api import ActViewSet, BureauViewSet, MentionViewSet
+
+    return [("acts", ActViewSet, "act"), ("mentions", MentionViewSet, "mention"), ("bureaux", BureauViewSet, "bureau")]
+
+
+def dashboard_panels(request):
+    from modules.civil_status.views.statistics import dashboard_panels
+
+    return dashboard_panels(request)
+
+
+def key_figures():
+    from modules.civil_status.statistics import key_figures
+
+    return key_figures()
+
+
+def seed_demo_data(commune, section: dict) -> None:
+    from modules.civil_status.demo import seed_demo_data as seed
+
+    seed(commune, section)
+
+
 def apply_recipe(commune, section: dict) -> None:
-    """Recipe section `civil_status`: the commune's code and its bureaux (the first is the main one unless said)."""
-    from modules.civil_status.models import Bureau, RegistrySettings
+    """Recipe section `civil_status`: the commune's code, its bureaux (the first is the main one unless said) and
+    the officiers' delegations (by username and bureau code)."""
+    from django.contrib.auth import get_user_model
+
+    from modules.civil_status.models import Bureau, Delegation, RegistrySettings
 
     if "commune_code" in section:
         RegistrySettings.objects.update_or_create(id=1, defaults={"commune_code": str(section["commune_code"])})
@@ -21,6 +48,14 @@ def apply_recipe(commune, section: dict) -> None:
             code=bureau["code"],
             defaults={"name_fr": bureau["name_fr"], "name_ar": bureau["name_ar"],
                       "is_main": bureau.get("is_main", index == 0)},
+        )
+    for delegation in section.get("delegations", []):
+        Delegation.objects.update_or_create(
+            officer=get_user_model().objects.get(username=delegation["officer"]),
+            bureau=Bureau.objects.get(code=delegation["bureau"]),
+            decree_number=str(delegation["decree_number"]),
+            defaults={"decree_date": delegation["decree_date"], "valid_from": delegation["valid_from"],
+                      "valid_until": delegation.get("valid_until")},
         )
 
 
@@ -36,12 +71,28 @@ spec = registry.register(
             Role("head", "Chef de bureau", "رئيس المكتب", [
                 *VIEW, "civil_status.add_delegation", "civil_status.change_delegation", "civil_status.view_delegation",
                 "civil_status.add_bureau", "civil_status.change_bureau",
+                "civil_status.import_acts",  # the historical backlog
             ]),
             Role("consultation", "Consultation", "اطلاع", VIEW),
         ],
         admin_urls=admin_urls,
+        dashboard_panels=dashboard_panels,
+        statistics=key_figures,
+        menu=[
+            MenuEntry("Actes", "الرسوم", "acts", icon="doc-full", permission="civil_status.view_act"),
+            MenuEntry("Bureaux", "المكاتب", "bureaux", icon="home", permission="civil_status.view_bureau"),
+            MenuEntry("Délégations", "التفويضات", "delegations", icon="user",
+                      permission="civil_status.view_delegation"),
+            MenuEntry("Statistiques", "الإحصائيات", "statistics", icon="table",
+                      permission="civil_status.view_delegation"),
+            MenuEntry("Reprise de l'historique", "استرجاع السجلات القديمة", "imports", icon="upload",
+                      permission="civil_status.import_acts"),
+        ],
+        menu_icon="doc-full-inverse",
         api_prefix="civil-status",
+        api_routes=api_routes,
         menu_order=100,
         apply_recipe=apply_recipe,
+        seed_demo_data=seed_demo_data,
     )
 )

@@ -191,7 +191,7 @@ def month_chart(statistics: RegisterStatistics, *, key="cs-months", group_width=
     total = statistics.total
     return column_chart(
         key, _("Births and deaths per month, %(year)s") % {"year": statistics.year},
-        _("%(births)s births and %(deaths)s deaths were drawn up in %(year)s; the table gives each month's figures.")
+        _("Acts drawn up in %(year)s: births %(births)s, deaths %(deaths)s; the table gives each month's figures.")
         % {"births": total.births, "deaths": total.deaths, "year": statistics.year},
         [(month_label(month), month_name(month), (tally.births, tally.deaths)) for month, tally in statistics.months],
         group_width=group_width, height=height,

@@ -155,7 +155,7 @@ def test_the_screen_draws_the_charts_and_their_tables(head, year_of_acts):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'dir="ltr"' in html and 'role="img"' in html and 'aria-labelledby="cs-months-title cs-months-desc"' in html
-    assert '<desc id="cs-months-desc">6 births and 3 deaths' in html
+    assert f'<desc id="cs-months-desc">Actes dressés en {YEAR}\u00a0: naissances 6, décès 3' in html
     assert html.count('class="cs-chart__bar cs-chart__bar--births"') == 12 + 2  # each month, then each bureau
     cells = re.sub(r">\s+<", "><", html)
     assert '<th scope="row">Janvier</th><td>4</td><td>3</td><td>1</td><td>1</td><td>1</td>' in cells
