@@ -92,6 +92,9 @@ class Command(BaseCommand):
             console.print(f"[bold]{recipe.commune.name_fr} · {recipe.commune.name_ar}[/bold]")
             line("portal", url(host))
             line("back office", url(host, "/admin/"), account)
+            for person in recipe.staff:
+                roles = ", ".join(person.roles)
+                line(f"  {roles}"[:22], "", f"{person.username} / {person.password}")
             line("API docs", url(host, "/api/docs/"), account)
             line("health", url(host, "/healthz"))
         console.print("Stop with Ctrl-C (the embedded PostgreSQL and Redis stop with it).")
