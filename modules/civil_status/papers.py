@@ -231,9 +231,13 @@ def paper_context(act: Act, mentions: list[MarginalMention], *, paper: Paper, la
     officer_ar, officer_fr = split_scripts(act.officer_name)
     capacity_ar, capacity_fr = split_scripts(act.officer_capacity)
     shown = mentions if paper == Paper.FULL_COPY else [m for m in mentions if m.kind in SUMMARISED_MENTIONS]
+    spec = paper_spec(paper, act.kind, language)
     return {
         "act": act,
         "paper": paper.value,
+        # The paper's own name as its heading (the journal's title also names the act, for the verification page).
+        "paper_title_fr": spec.title_fr,
+        "paper_title_ar": spec.title_ar,
         "language": language,
         "is_birth": act.kind == Act.Kind.BIRTH,
         "register": _register(act),
