@@ -117,7 +117,8 @@ class ActViewSet(ServiceViewSet):
 
     permission_for = {
         "list": VIEW_ACTS, "retrieve": VIEW_ACTS, "duplicates": VIEW_ACTS,
-        "create": "civil_status.add_act", "abandon": "civil_status.change_act", "sign": "civil_status.sign_act",
+        "create": "civil_status.add_act", "partial_update": "civil_status.change_act",
+        "abandon": "civil_status.change_act", "sign": "civil_status.sign_act",
         "mentions": "civil_status.add_marginalmention",
     }
 
@@ -175,6 +176,25 @@ class ActViewSet(ServiceViewSet):
                 transaction.set_rollback(True)  # nothing is written until the agent confirms
                 return Response(answer, status=status.HTTP_409_CONFLICT)
         return Response(ActSerializer(act).data, status=status.HTTP_201_CREATED)
+
+    @_write("Correct a draft",
+            "An agent corrects the fields sent (the others stay); the law's rules are checked again. Only a draft "
+            "can be corrected: a signed act changes by marginal mention only (400). The bureau and kind stay.",
+            ActDraftSerializer, {200: ActSerializer}, [ACT_ID])
+    @idempotent
+    def partial_update(self, request, pk):
+        act = get_object_or_404(Act, pk=pk)
+        draft = ActDraftSerializer(act, data=request.data, partial=True)
+        draft.is_valid(raise_exception=True)
+        data = dict(draft.validated_data)
+        for fixed in ("bureau", "kind"):
+            if fixed in data and data.pop(fixed) != getattr(act, fixed):
+                raise DjangoValidationError({fixed: _("A draft keeps its bureau and kind; abandon it and draft "
+                                                      "a new one.")})
+        abroad = data.pop("abroad", False)
+        data.pop("confirm_duplicates", None)
+        services.update_draft(act.pk, actor=request.user, data=data, abroad=abroad, request=request)
+        return self._act(pk)
 
     @_write("Abandon a draft", "The draft is kept, marked abandoned with the reason, and takes no number.",
             AbandonSerializer, {200: ActSerializer}, [ACT_ID])

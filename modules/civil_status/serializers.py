@@ -122,7 +122,8 @@ class ActDraftSerializer(serializers.ModelSerializer):
                                         "help_text": _("As the officier records it; computed when left out.")}}
 
     def validate(self, attrs):
-        if attrs.get("birth_act") and attrs["kind"] != Act.Kind.DEATH:
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))  # a correction (PATCH) keeps its kind
+        if attrs.get("birth_act") and kind != Act.Kind.DEATH:
             raise serializers.ValidationError({"birth_act": _("Only a death act refers to a birth act.")})
         return attrs
 

@@ -293,14 +293,35 @@ def test_a_signed_act_cannot_be_changed_through_the_api(sefrou, in_commune, sefr
     api, _people = sefrou_api
     url = f"{API}/acts/{acts['signed']}/"
     auth = {"HTTP_AUTHORIZATION": f"Token {api.tokens['officer']}"}
-    for method in ("put", "patch", "delete"):
+    for method in ("put", "delete"):
         answer = getattr(api.client, method)(url, {"first_names_latin": "Forged"}, content_type="application/json",
                                               **auth)
         assert answer.status_code == 405, method
+    forged = api.client.patch(url, {"first_names_latin": "Forged"}, content_type="application/json", **auth)
+    assert forged.status_code == 400
     assert api.post(f"/acts/{acts['signed']}/sign/", {}, "officer").status_code == 400
     assert api.post(f"/acts/{acts['signed']}/abandon/", {"reason": "x"}, "agent").status_code == 400
     with in_commune(sefrou):
         assert Act.objects.get(pk=acts["signed"]).first_names_latin == "Mohamed Amine"
+
+
+def test_a_draft_is_corrected_with_patch_and_the_rules_checked_again(sefrou, in_commune, sefrou_api, acts):
+    api, _people = sefrou_api
+    url = f"{API}/acts/{acts['draft']}/"
+
+    def patch(body, who):
+        return api.client.patch(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr",
+                                HTTP_AUTHORIZATION=f"Token {api.tokens[who]}")
+
+    assert patch({"first_names_latin": "Omar"}, "consultation").status_code == 403
+    answer = patch({"first_names_latin": "Omar Said", "first_names_ar": "عمر سعيد"}, "agent")
+    assert answer.status_code == 200 and answer.json()["first_names_latin"] == "Omar Said"
+    refused = patch({"first_names_latin": "Omar Said Ali"}, "agent")
+    assert refused.status_code == 400 and "deux prénoms" in refused.json()["first_names_latin"][0]
+    assert patch({"kind": "death"}, "agent").status_code == 400
+    with in_commune(sefrou):
+        act = Act.objects.get(pk=acts["draft"])
+        assert (act.first_names_latin, act.kind, act.status) == ("Omar Said", "birth", Act.Status.DRAFT)
 
 
 def test_an_unknown_act_is_404(sefrou_api):
