@@ -102,6 +102,7 @@ class ActDetailView(ModuleView):
         return super().get_context_data(
             act=self.act,
             mentions=self.act.mentions.select_related("signed_by").exclude(status=Act.Status.ABANDONED),
+            pages=self.act.page_images.order_by("pk"),
             can_draft=user.has_perm("civil_status.add_act"),
             can_sign=user.has_perm("civil_status.sign_act"),
             mention_kinds=[(kind, label) for kind, label in MarginalMention.Kind.choices if kind in TEMPLATES],

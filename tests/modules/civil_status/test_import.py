@@ -3,6 +3,7 @@ pages, second entry and a progress bar; from the command line and from the back 
 
 import csv
 import datetime
+import html
 import io
 import os
 import subprocess
@@ -248,7 +249,7 @@ def test_duplicate_numbers_in_the_file_and_against_the_register(sefrou, in_commu
 # --- Scanned pages ----------------------------------------------------------------------------------------------
 
 
-def test_scanned_pages_are_attached_to_their_acts(sefrou, in_commune, bureau, head, media):
+def test_scanned_pages_are_attached_to_their_acts(sefrou, berkane, in_commune, bureau, head, media, client_for):
     rows = [act_row(1, image="1990/p1.jpg"), act_row(2, image="1990/p1.jpg; 1990/p2.jpg"), act_row(3)]
     with in_commune(sefrou):
         batch = run_import(head, bureau, csv_upload(rows), images=pages_zip("1990/p1.jpg", "1990/p2.jpg"))
@@ -259,6 +260,13 @@ def test_scanned_pages_are_attached_to_their_acts(sefrou, in_commune, bureau, he
         assert stored.read().endswith(b"1990/p2.jpg")
         assert (media / "sefrou" / stored.name).is_file()  # under the commune's own area
         assert batch.report["pages"] == 2 and ActPageImage.objects.filter(batch=batch).count() == 3
+        page_url = stored.url
+    # The act's page shows its scans through short-lived signed URLs, valid on the commune's own domain only.
+    officer = login(client_for, sefrou, head.username)
+    assert html.escape(page_url) in officer.get(f"/admin/civil_status/acts/{second.pk}/").content.decode()
+    assert client_for(sefrou).get(page_url).status_code == 200
+    assert client_for(berkane).get(page_url).status_code == 403
+    with in_commune(sefrou):
 
         missing = run_import(head, bureau, csv_upload([act_row(4, image="1990/p9.jpg")]),
                              images=pages_zip("1990/p1.jpg"))
