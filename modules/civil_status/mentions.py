@@ -32,6 +32,8 @@ SPOUSE = (("spouse_name_ar", _("spouse's name (Arabic)"), forms.CharField),
           ("spouse_name_latin", _("spouse's name (Latin)"), forms.CharField))
 DATE = ("date", _("date"), forms.DateField)
 REFERENCE = ("reference", _("reference (court, number, date)"), forms.CharField)
+CORRECTION = (("correction_fr", _("rectification (French)"), forms.CharField),
+              ("correction_ar", _("rectification (Arabic)"), forms.CharField))
 
 TEMPLATES = {
     template.kind: template
@@ -56,16 +58,14 @@ TEMPLATES = {
         ),
         MentionTemplate(
             Kind.RECTIFICATION_JUDGMENT,
-            (("correction_fr", _("rectification (French)"), forms.CharField),
-             ("correction_ar", _("rectification (Arabic)"), forms.CharField), REFERENCE),
+            (*CORRECTION, REFERENCE),
             "Rectifié par jugement {reference} : {correction_fr}.",
             "صحح بمقتضى الحكم {reference}: {correction_ar}.",
             f"{LAW}, rectification judiciaire",
         ),
         MentionTemplate(
             Kind.RECTIFICATION_PROSECUTOR,
-            (("correction_fr", _("rectification (French)"), forms.CharField),
-             ("correction_ar", _("rectification (Arabic)"), forms.CharField), REFERENCE),
+            (*CORRECTION, REFERENCE),
             "Erreur matérielle rectifiée sur instruction du procureur du Roi {reference} : {correction_fr}.",
             "صحح الخطأ المادي بتعليمات من وكيل الملك {reference}: {correction_ar}.",
             f"{LAW}, rectification administrative",
