@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from modules.civil_status.mentions import TEMPLATES
-from modules.civil_status.models import Act, Bureau, MarginalMention
+from modules.civil_status.models import Act, Bureau
 from modules.civil_status.selectors import ActSearch
 
 ARABIC = {"dir": "rtl", "lang": "ar"}
@@ -186,9 +186,6 @@ class MentionForm(forms.Form):
         text_fr, text_ar = self.template.compose(values)
         return {"kind": self.template.kind, "text_fr": text_fr, "text_ar": text_ar,
                 "legal_basis": self.cleaned_data["legal_basis"], "reference": values.get("reference", "")}
-
-
-MENTION_KINDS = [(kind, label) for kind, label in MarginalMention.Kind.choices]
 
 
 class BureauForm(forms.ModelForm):
