@@ -78,7 +78,7 @@ SHARED_APPS = [
 ]
 
 # Every module app is installed in every commune schema; a subscription switches it on at run time.
-MODULE_APPS: list[str] = ["modules.civil_status"]
+MODULE_APPS: list[str] = ["modules.civil_status", "modules.regie"]
 
 TENANT_APPS = [
     "django.contrib.contenttypes",

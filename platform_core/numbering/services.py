@@ -44,6 +44,11 @@ def allocate_block(series: str, year: int, count: int) -> range:
     return range(last - count + 1, last + 1)
 
 
-def peek(series: str, year: int) -> int:
-    """The last number given (0 if none), without taking one."""
-    return Sequence.objects.filter(series=series, year=year).values_list("last_value", flat=True).first() or 0
+def peek(series: str, year: int, *, lock: bool = False) -> int:
+    """The last number given (0 if none), without taking one; `lock` holds the series until the transaction
+    ends, so that no number is taken meanwhile (e.g. while a receipt book is being returned)."""
+    sequences = Sequence.objects.filter(series=series, year=year)
+    if lock:
+        _require_transaction()
+        sequences = sequences.select_for_update()
+    return sequences.values_list("last_value", flat=True).first() or 0
