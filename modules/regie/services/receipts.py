@@ -114,7 +114,8 @@ def record_receipt(*, book: ReceiptBook, number: int, day: CashDay, cashier, pay
     _check_method(payment)
     if payment.assessment is not None:
         payment.assessment = Assessment.objects.select_for_update().get(pk=payment.assessment.pk)
-    principal, penalty, version, base_values = _priced(payment, timezone.localdate())
+    # Priced on the day the money was received: a device that uploads next month owes no new penalty.
+    principal, penalty, version, base_values = _priced(payment, timezone.localdate(collected_at))
     taxpayer, payer_name = _payer(payment)
     receipt = Receipt.objects.create(
         book=book, number=number, cash_day=day, cashier=cashier, issued_at=timezone.now(),
