@@ -12,6 +12,12 @@ def admin_urls():
     return urlpatterns
 
 
+def portal_urls():
+    from modules.regie.portal import urlpatterns
+
+    return urlpatterns
+
+
 def api_routes():
     from modules.regie.api import routes
 
@@ -66,6 +72,8 @@ spec = registry.register(
             Role("consultation", "Consultation", "اطلاع", VIEW),
         ],
         admin_urls=admin_urls,
+        portal_prefix="paiements",
+        portal_urls=portal_urls,
         dashboard_panels=dashboard_panels,
         statistics=key_figures,
         menu=[
