@@ -135,7 +135,7 @@ def perform_annual_check(*, actor, year: int, presented: set[int], remarks: dict
     remarks = {book_id: text.strip() for book_id, text in (remarks or {}).items() if text and text.strip()}
     if AnnualCheck.objects.filter(year=year).exists():
         raise ValidationError(_("The receipt books of %(year)s have already been checked.") % {"year": year})
-    books = list(ReceiptBook.objects.select_for_update().filter(year=year).select_related("holder"))
+    books = list(ReceiptBook.objects.select_for_update(of=("self",)).filter(year=year).select_related("holder"))
     if not books:
         raise ValidationError(_("No receipt book was recorded for %(year)s.") % {"year": year})
     unexplained = [book.label for book in books if book.pk not in presented and book.pk not in remarks]
