@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from platform_core.modules.registry import module_enabled
 
-NAMESPACE_PREFIX = "module-"
+NAMESPACE_PREFIXES = ("module-", "portal-")
 
 
 class ModuleGateMiddleware:
@@ -20,8 +20,7 @@ class ModuleGateMiddleware:
         if match is None:
             return None
         for namespace in match.namespaces:
-            if namespace.startswith(NAMESPACE_PREFIX):
-                key = namespace[len(NAMESPACE_PREFIX):]
-                if not module_enabled(getattr(request, "commune", None), key):
-                    raise Http404(_("This service is not available in this commune."))
+            prefix = next((prefix for prefix in NAMESPACE_PREFIXES if namespace.startswith(prefix)), None)
+            if prefix and not module_enabled(getattr(request, "commune", None), namespace[len(prefix):]):
+                raise Http404(_("This service is not available in this commune."))
         return None

@@ -3,7 +3,8 @@
 The platform reads the specs at start-up and plugs each module into the shells without the shells knowing
 their plugins: roles become Groups, admin URLs mount under /admin/<key>/, API routes under /api/v1/<prefix>/,
 portal URLs under /<prefix>/, dashboard panels on the back-office home. Every URL of a module lives in the
-namespace `module-<key>`, which platform_core.modules.gate closes (404) when the commune is not subscribed.
+namespace `module-<key>` (portal URLs in `portal-<key>`, so that both can be reversed), which
+platform_core.modules.gate closes (404) when the commune is not subscribed.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ class ModuleSpec:
     @property
     def namespace(self) -> str:
         return f"module-{self.key}"
+
+    @property
+    def portal_namespace(self) -> str:
+        return f"portal-{self.key}"
 
     def name(self, language: str | None = None) -> str:
         from platform_core.locale import is_arabic

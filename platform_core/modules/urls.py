@@ -1,4 +1,5 @@
-"""Mount points of the modules' URLs; each module's URLs sit in its own `module-<key>` namespace."""
+"""Mount points of the modules' URLs: admin and API URLs in the module's `module-<key>` namespace, portal URLs in
+`portal-<key>` (both mounted at the top of the tenant URLconf, where one namespace cannot hold both)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
@@ -29,7 +30,7 @@ def api_urlpatterns() -> list:
 
 def portal_urlpatterns() -> list:
     return [
-        path(f"{spec.portal_prefix or spec.key}/", include((spec.portal_urls(), spec.key), namespace=spec.namespace))
+        path(f"{spec.portal_prefix or spec.key}/", include((spec.portal_urls(), spec.key), namespace=spec.portal_namespace))
         for spec in registry.all()
         if spec.portal_urls
     ]
