@@ -93,8 +93,7 @@ class Command(BaseCommand):
             line("portal", url(host))
             line("back office", url(host, "/admin/"), account)
             for person in recipe.staff:
-                roles = ", ".join(person.roles)
-                line(f"  {roles}"[:22], "", f"{person.username} / {person.password}")
+                line("  staff", "", f"{person.username} / {person.password} ({', '.join(person.roles)})")
             line("API docs", url(host, "/api/docs/"), account)
             line("health", url(host, "/healthz"))
         console.print("Stop with Ctrl-C (the embedded PostgreSQL and Redis stop with it).")
