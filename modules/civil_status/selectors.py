@@ -26,6 +26,7 @@ from django.db.models import F, FloatField, Q, TextField
 from django.db.models.expressions import Func, Value
 
 from modules.civil_status.models import Act, Folded
+from platform_core.querysets import filter_given
 
 SEARCH_LIMIT = 50
 # The most matching acts read before ranking: six pages of results, and few enough that a common name is
@@ -93,24 +94,16 @@ def folded_words(*texts: str) -> list[list[str]]:
 
 
 def _filtered(criteria: ActSearch):
-    acts = Act.objects.all()
-    if criteria.status:
-        acts = acts.filter(status=criteria.status)
-    if criteria.kind:
-        acts = acts.filter(kind=criteria.kind)
-    elif criteria.year is not None or criteria.number is not None:
+    acts = filter_given(Act.objects.all(), status=criteria.status, kind=criteria.kind,
+                        event_date__gte=criteria.event_from, event_date__lte=criteria.event_to,
+                        bureau_id=criteria.bureau_id)
+    if not criteria.kind and (criteria.year is not None or criteria.number is not None):
         # The register's index leads with the kind: naming both kinds lets PostgreSQL probe it twice.
         acts = acts.filter(kind__in=Act.Kind.values)
     if criteria.year is not None:
         acts = acts.filter(year=criteria.year)
     if criteria.number is not None:
         acts = acts.filter(number=criteria.number)
-    if criteria.event_from:
-        acts = acts.filter(event_date__gte=criteria.event_from)
-    if criteria.event_to:
-        acts = acts.filter(event_date__lte=criteria.event_to)
-    if criteria.bureau_id:
-        acts = acts.filter(bureau_id=criteria.bureau_id)
     return acts
 
 

@@ -145,6 +145,16 @@ def _write(summary, description, request, responses, parameters=(), tags=(TAG,),
                                     **(IDEMPOTENCY_ANSWERS if idempotency else {}), **responses})
 
 
+def _valid(serializer):
+    """The serializer once its data is checked; a 400 naming every field at fault otherwise."""
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def _reason(request) -> str:
+    return _valid(ReasonSerializer(data=request.data)).validated_data["reason"]
+
+
 def _filters(serializer_class, request):
     """The query's criteria, every malformed or unknown parameter named at once."""
     filters = serializer_class(data=request.query_params)
@@ -193,8 +203,7 @@ class TariffViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"])
     def quote(self, request, code):
         tariff = get_object_or_404(Tariff, code=code)
-        quote = QuoteSerializer(data=request.data)
-        quote.is_valid(raise_exception=True)
+        quote = _valid(QuoteSerializer(data=request.data))
         data = quote.validated_data
         item = data.get("item")
         version = tariffs.version_in_force(tariff, data.get("on") or timezone.localdate())
@@ -239,8 +248,7 @@ class TaxpayerViewSet(ServiceViewSet):
             "or ICE already recorded is refused.", TaxpayerSerializer, {201: TaxpayerSerializer})
     @idempotent
     def create(self, request):
-        data = TaxpayerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(TaxpayerSerializer(data=request.data))
         taxpayer = catalogue.save_taxpayer(actor=request.user, data=data.validated_data, request=request)
         return Response(TaxpayerSerializer(taxpayer).data, status=status.HTTP_201_CREATED)
 
@@ -249,8 +257,7 @@ class TaxpayerViewSet(ServiceViewSet):
     @idempotent
     def partial_update(self, request, pk):
         taxpayer = get_object_or_404(Taxpayer, pk=pk)
-        data = TaxpayerSerializer(taxpayer, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        data = _valid(TaxpayerSerializer(taxpayer, data=request.data, partial=True))
         taxpayer = catalogue.save_taxpayer(actor=request.user, data=data.validated_data, taxpayer=taxpayer,
                                            request=request)
         return Response(TaxpayerSerializer(taxpayer).data)
@@ -292,8 +299,7 @@ class TaxableItemViewSet(ServiceViewSet):
             "device then downloads it.", TaxableItemSerializer, {201: TaxableItemSerializer})
     @idempotent
     def create(self, request):
-        data = TaxableItemSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(TaxableItemSerializer(data=request.data))
         item = catalogue.save_item(actor=request.user, data=data.validated_data, request=request)
         return Response(TaxableItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -302,8 +308,7 @@ class TaxableItemViewSet(ServiceViewSet):
     @idempotent
     def partial_update(self, request, pk):
         item = get_object_or_404(TaxableItem, pk=pk)
-        data = TaxableItemSerializer(item, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        data = _valid(TaxableItemSerializer(item, data=request.data, partial=True))
         item = catalogue.save_item(actor=request.user, data=data.validated_data, item=item, request=request)
         return Response(TaxableItemSerializer(item).data)
 
@@ -362,8 +367,7 @@ class AssessmentViewSet(ServiceViewSet):
             "refused.", AssessmentCreateSerializer, {201: AssessmentSerializer})
     @idempotent
     def create(self, request):
-        data = AssessmentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(AssessmentCreateSerializer(data=request.data))
         assessment = assessment_services.issue_assessment(actor=request.user, request=request, **data.validated_data)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -373,11 +377,9 @@ class AssessmentViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"], url_path="request-cancellation")
     @idempotent
     def request_cancellation(self, request, pk):
-        reason = ReasonSerializer(data=request.data)
-        reason.is_valid(raise_exception=True)
+        reason = _reason(request)
         get_object_or_404(Assessment, pk=pk)
-        assessment_services.request_cancellation(int(pk), actor=request.user, reason=reason.validated_data["reason"],
-                                                 request=request)
+        assessment_services.request_cancellation(int(pk), actor=request.user, reason=reason, request=request)
         return self.retrieve(request, pk)
 
     @_write("Approve a cancellation", "The ordonnateur approves the cancellation asked: the assessment is kept, "
@@ -446,8 +448,7 @@ class ReceiptViewSet(ServiceViewSet):
             "collect twice.", CounterReceiptSerializer, {201: ReceiptSerializer})
     @idempotent
     def create(self, request):
-        data = CounterReceiptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(CounterReceiptSerializer(data=request.data))
         receipt = receipts.issue_receipt(actor=request.user, payment=data.payment(),
                                          book=data.validated_data.get("book"), request=request)
         return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
@@ -459,10 +460,9 @@ class ReceiptViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"])
     @idempotent
     def void(self, request, pk):
-        reason = ReasonSerializer(data=request.data)
-        reason.is_valid(raise_exception=True)
+        reason = _reason(request)
         get_object_or_404(Receipt, pk=pk)
-        receipts.void_receipt(int(pk), actor=request.user, reason=reason.validated_data["reason"], request=request)
+        receipts.void_receipt(int(pk), actor=request.user, reason=reason, request=request)
         return self.retrieve(request, pk)
 
 
@@ -552,8 +552,7 @@ class FieldViewSet(ServiceViewSet):
 
     @idempotent
     def _reserve(self, request):
-        wanted = BlockRequestSerializer(data=request.data)
-        wanted.is_valid(raise_exception=True)
+        wanted = _valid(BlockRequestSerializer(data=request.data))
         block = field.reserve_block(actor=request.user, request=request, **wanted.validated_data)
         return Response(DeviceBlockSerializer(block).data, status=status.HTTP_201_CREATED)
 

@@ -3,20 +3,16 @@ the same figures as CSV, and a panel on the back-office home."""
 
 from __future__ import annotations
 
-import csv
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.urls import path
 from django.utils import timezone
 from django.utils.dates import MONTHS_AP
 from django.utils.text import capfirst
-from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.components import Component
 
 from modules.civil_status.models import Bureau
@@ -28,8 +24,10 @@ from modules.civil_status.statistics import (
     register_years,
 )
 from modules.civil_status.views.base import ModuleView, url
+from platform_core.charts import Canvas, Chart, bar_chart, nice_scale
 from platform_core.dates import GREGORIAN_MONTHS
 from platform_core.locale import is_arabic
+from platform_core.spreadsheets import csv_response, form_errors_response
 
 SERIES = (("births", gettext_lazy("Births")), ("deaths", gettext_lazy("Deaths")))
 
@@ -67,81 +65,6 @@ class StatisticsFilter(forms.Form):
 # Charts ---------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    series: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Text:
-    x: float
-    y: float
-    text: str
-    anchor: str = "middle"
-
-
-@dataclass(frozen=True)
-class Line:
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-
-
-@dataclass(frozen=True)
-class Chart:
-    """An SVG chart laid out in its own units (the template draws it with direction="ltr", so text anchors are
-    absolute)."""
-
-    key: str
-    width: float
-    height: float
-    title: str
-    description: str
-    bars: Sequence[Bar]
-    texts: Sequence[Text]
-    gridlines: Sequence[Line]
-    axis: Line
-    series: Sequence[tuple[str, str]] = SERIES
-
-
-class Canvas:
-    """Takes positions measured from the start of the reading direction: in Arabic the first month is drawn on
-    the right, the value axis on the right, and bars grow leftwards."""
-
-    def __init__(self, width: float):
-        self.width, self.rtl = width, get_language_bidi()
-
-    def x(self, x: float) -> float:
-        return round(self.width - x if self.rtl else x, 1)
-
-    def bar(self, x, y, width, height, series, title) -> Bar:
-        return Bar(self.x(x + width if self.rtl else x), round(y, 1), round(width, 1), round(height, 1), series,
-                   title)
-
-    def text(self, x, y, text, anchor="middle") -> Text:
-        if self.rtl:
-            anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
-        return Text(self.x(x), round(y, 1), text, anchor)
-
-    def line(self, x1, y1, x2, y2) -> Line:
-        return Line(self.x(x1), round(y1, 1), self.x(x2), round(y2, 1))
-
-
-def nice_scale(largest: int, steps: int = 4) -> tuple[int, int]:
-    """The top of the value axis and its step: a round step (1, 2 or 5 times a power of ten), at most `steps`
-    of them, reaching `largest`."""
-    raw = max(largest, steps) / steps
-    power = 10 ** math.floor(math.log10(raw))
-    step = max(1, int(next(factor * power for factor in (1, 2, 5, 10) if factor * power >= raw)))
-    return step * math.ceil(max(largest, steps) / step), step
-
-
 def column_chart(key, title, description, groups, *, group_width=48, height=220) -> Chart:
     """Grouped vertical bars: `groups` are (axis label, full label, one value per series)."""
     axis_room, end_room, top, bottom = 44, 8, 10, 26
@@ -163,28 +86,7 @@ def column_chart(key, title, description, groups, *, group_width=48, height=220)
                                    f"{full}: {series_name} {value}"))
         texts.append(canvas.text(left + group_width / 2, height - 8, label))
     return Chart(key, width, height, title, description, bars, texts, gridlines,
-                 canvas.line(axis_room, top + plot, width - end_room, top + plot))
-
-
-def bar_chart(key, title, description, rows, *, width=640) -> Chart:
-    """Grouped horizontal bars, each value written at its bar's end: `rows` are (label, one value per series)."""
-    label_room, value_room, bar_height, gap, longest_label = 150, 56, 14, 14, 22
-    band = bar_height * len(SERIES) + gap
-    height = band * len(rows) + gap
-    canvas = Canvas(width)
-    largest = max((max(values) for _label, values in rows), default=0) or 1
-    plot = width - label_room - value_room
-    bars, texts = [], []
-    for index, (label, values) in enumerate(rows):
-        top = gap + index * band
-        shown = label if len(label) <= longest_label else label[:longest_label - 1] + "…"
-        texts.append(canvas.text(label_room - 8, top + bar_height + 4, shown, "end"))
-        for position, ((series, series_name), value) in enumerate(zip(SERIES, values, strict=True)):
-            y, long = top + position * bar_height, plot * value / largest
-            bars.append(canvas.bar(label_room, y, long, bar_height - 2, series, f"{label}: {series_name} {value}"))
-            texts.append(canvas.text(label_room + long + 4, y + bar_height - 3, str(value), "start"))
-    return Chart(key, width, height, title, description, bars, texts, [],
-                 canvas.line(label_room, gap / 2, label_room, height - gap / 2))
+                 canvas.line(axis_room, top + plot, width - end_room, top + plot), SERIES)
 
 
 def month_chart(statistics: RegisterStatistics, *, key="cs-months", group_width=48, height=220) -> Chart:
@@ -202,8 +104,9 @@ def bureau_chart(statistics: RegisterStatistics) -> Chart:
     return bar_chart(
         "cs-bureaux", _("Births and deaths per bureau, %(year)s") % {"year": statistics.year},
         _("The acts drawn up by each bureau in %(year)s; the table gives the same figures.")
-        % {"year": statistics.year},
+        % {"year": statistics.year}, SERIES,
         [(bureau_name(bureau), (tally.births, tally.deaths)) for bureau, tally in statistics.per_bureau],
+        width=640, label_room=150, value_room=56, bar_height=14, gap=14, top=7, bottom=7, longest_label=22,
     )
 
 
@@ -232,31 +135,24 @@ class StatisticsView(ModuleView):
 
 
 class StatisticsCsvView(ModuleView):
-    """The figures per month and bureau, for a spreadsheet: UTF-8 with a byte-order mark (without it Excel reads
-    Arabic as Latin-1) and semicolons, the list separator of French and Moroccan Excel."""
+    """The figures per month and bureau, for a spreadsheet (platform_core.spreadsheets)."""
 
     permission = STATISTICS_PERMISSION
 
     def get(self, request, *args, **kwargs):
         form = StatisticsFilter(request.GET)
         if not form.is_valid():
-            errors = " ".join(message for messages in form.errors.values() for message in messages)
-            return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+            return form_errors_response(form)
         statistics = form.statistics()
         bureau = form.cleaned_data["bureau"]
         name = f"civil-status-statistics-{statistics.year}" + (f"-{bureau.code}" if bureau else "")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([_("Year"), _("Month"), _("Bureau code"), _("Bureau"), _("Births"), _("Boys born"),
-                         _("Girls born"), _("Deaths"), _("Late birth declarations"), _("Late death declarations")])
-        for month in MONTHS:
-            for office in statistics.bureaux:
-                tally = statistics.tally(month=month, bureau_id=office.pk)
-                writer.writerow([statistics.year, month, office.code, bureau_name(office), tally.births, tally.boys,
-                                 tally.girls, tally.deaths, tally.late_births, tally.late_deaths])
-        return response
+        header = [_("Year"), _("Month"), _("Bureau code"), _("Bureau"), _("Births"), _("Boys born"), _("Girls born"),
+                  _("Deaths"), _("Late birth declarations"), _("Late death declarations")]
+        tallies = ((month, office, statistics.tally(month=month, bureau_id=office.pk))
+                   for month in MONTHS for office in statistics.bureaux)
+        return csv_response(name, header, (
+            [statistics.year, month, office.code, bureau_name(office), tally.births, tally.boys, tally.girls,
+             tally.deaths, tally.late_births, tally.late_deaths] for month, office, tally in tallies))
 
 
 urlpatterns = [

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from modules.regie import tariffs
 from modules.regie.models import Assessment
 from modules.regie.services.receipts import amount_due
+from platform_core.querysets import filter_given
 
 OPEN = (Assessment.Status.ISSUED, Assessment.Status.PARTLY_PAID)
 REFERENCE = re.compile(r"^OR-(\d{4})-(\d{1,9})$")
@@ -31,15 +32,9 @@ class AssessmentFilters:
 
 def list_assessments(filters: AssessmentFilters, on: datetime.date) -> QuerySet[Assessment]:
     """Assessments matching the filters, the latest first; `overdue` says which are unpaid past their due date."""
-    assessments = Assessment.objects.select_related("taxpayer", "tariff_version__tariff", "item")
-    if filters.status:
-        assessments = assessments.filter(status=filters.status)
-    if filters.tariff_id:
-        assessments = assessments.filter(tariff_version__tariff_id=filters.tariff_id)
-    if filters.year:
-        assessments = assessments.filter(year=filters.year)
-    if filters.taxpayer_id:
-        assessments = assessments.filter(taxpayer_id=filters.taxpayer_id)
+    assessments = filter_given(
+        Assessment.objects.select_related("taxpayer", "tariff_version__tariff", "item"), status=filters.status,
+        tariff_version__tariff_id=filters.tariff_id, year=filters.year, taxpayer_id=filters.taxpayer_id)
     if filters.overdue_only:
         assessments = assessments.filter(status__in=OPEN, due_date__lt=on)
     if filters.awaiting_decision:

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 
 from modules.regie.models import CashDay, Receipt
+from platform_core.querysets import filter_given
 
 ZERO = Decimal("0.00")
 VALID = Q(status=Receipt.Status.VALID)
@@ -37,15 +38,8 @@ def cash_days(filters: DayFilters | None = None) -> QuerySet[CashDay]:
         live_other=Sum("receipts__amount", filter=Q(receipts__status=Receipt.Status.VALID)
                    & ~Q(receipts__method=Receipt.Method.CASH)),
     )
-    if filters.cashier_id:
-        days = days.filter(cashier_id=filters.cashier_id)
-    if filters.status:
-        days = days.filter(status=filters.status)
-    if filters.start:
-        days = days.filter(day__gte=filters.start)
-    if filters.end:
-        days = days.filter(day__lte=filters.end)
-    return days.order_by("-day", "cashier__username")
+    return filter_given(days, cashier_id=filters.cashier_id, status=filters.status, day__gte=filters.start,
+                        day__lte=filters.end).order_by("-day", "cashier__username")
 
 
 def cashiers():

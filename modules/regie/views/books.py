@@ -26,7 +26,7 @@ from modules.regie.models import ReceiptBook
 from modules.regie.selectors import books as selectors
 from modules.regie.services import books as services
 from modules.regie.services.field import void_spoiled_number
-from modules.regie.views.base import ModuleView, attach_errors, url
+from modules.regie.views.base import ModuleView, ServiceFormView, attach_errors, url
 from platform_core.documents.rendering import render_pdf
 
 VIEW = "regie.view_receiptbook"
@@ -77,26 +77,22 @@ class BookDetailView(BookView):
             can_return=can_manage and self.book.status in (ReceiptBook.Status.ISSUED, ReceiptBook.Status.IN_USE)))
 
 
-class ReceiveBooksView(BookView):
+class ReceiveBooksView(ServiceFormView, BookView):
     permission = MANAGE
     template_name = "regie/books/form.html"
     page_title = gettext_lazy("Record new receipt books")
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=ReceiveBooksForm(), back=url("books")))
+    def get_form(self, data=None):
+        return ReceiveBooksForm(data)
 
-    def post(self, request, *args, **kwargs):
-        form = ReceiveBooksForm(request.POST)
-        if form.is_valid():
-            try:
-                books = services.receive_books(actor=request.user, request=request, **form.cleaned_data)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("%(count)s books recorded: %(first)s to %(last)s.")
-                                 % {"count": len(books), "first": books[0].label, "last": books[-1].label})
-                return redirect(f"{url('books')}?year={books[0].year}&series={books[0].series}")
-        return self.render_to_response(self.get_context_data(form=form, back=url("books")))
+    def save(self, form):
+        books = services.receive_books(actor=self.request.user, request=self.request, **form.cleaned_data)
+        messages.success(self.request, _("%(count)s books recorded: %(first)s to %(last)s.")
+                         % {"count": len(books), "first": books[0].label, "last": books[-1].label})
+        return f"{url('books')}?year={books[0].year}&series={books[0].series}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=url("books"), **kwargs)
 
 
 class BookActionView(BookView):
@@ -107,30 +103,24 @@ class BookActionView(BookView):
         self.book = get_object_or_404(ReceiptBook.objects.select_related("holder"), pk=kwargs["pk"])
 
 
-class IssueBookView(BookActionView):
+class IssueBookView(ServiceFormView, BookActionView):
     template_name = "regie/books/form.html"
 
     def get_page_title(self):
         return _("Issue the book %(book)s") % {"book": self.book.label}
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=IssueBookForm(), book=self.book,
-                                                             back=url("book", self.book.pk)))
+    def get_form(self, data=None):
+        return IssueBookForm(data)
 
-    def post(self, request, *args, **kwargs):
-        form = IssueBookForm(request.POST)
-        if form.is_valid():
-            try:
-                services.issue_book(self.book.pk, actor=request.user, holder=form.cleaned_data["holder"],
-                                    request=request)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The book %(book)s is handed to %(holder)s.")
-                                 % {"book": self.book.label, "holder": form.cleaned_data["holder"].display_name()})
-                return redirect(url("book", self.book.pk))
-        return self.render_to_response(self.get_context_data(form=form, book=self.book,
-                                                             back=url("book", self.book.pk)))
+    def save(self, form):
+        holder = form.cleaned_data["holder"]
+        services.issue_book(self.book.pk, actor=self.request.user, holder=holder, request=self.request)
+        messages.success(self.request, _("The book %(book)s is handed to %(holder)s.")
+                         % {"book": self.book.label, "holder": holder.display_name()})
+        return url("book", self.book.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(book=self.book, back=url("book", self.book.pk), **kwargs)
 
 
 class ReturnBookView(BookActionView):

@@ -4,28 +4,26 @@ here: no script, no network, mirrored in Arabic)."""
 
 from __future__ import annotations
 
-import csv
 import io
-import math
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.components import Component
 
 from modules.regie.forms.budget import BudgetLineForm, ExportForm, YearForm
 from modules.regie.models import BudgetLine
 from modules.regie.selectors.budget import BudgetReport, LineFigures, budget_report
 from modules.regie.services.catalogue import save_budget_line
-from modules.regie.views.base import ModuleView, attach_errors, url
+from modules.regie.views.base import ModuleView, ServiceFormView, url
+from platform_core.charts import Chart, bar_chart
 from platform_core.locale import is_arabic
+from platform_core.spreadsheets import csv_response, form_errors_response
 
 VIEW = "regie.view_budgetline"
 SERIES = (("forecast", gettext_lazy("Forecast")), ("collected", gettext_lazy("Collected")))
@@ -44,93 +42,18 @@ def line_label(line: LineFigures) -> str:
 # Chart ------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    series: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Text:
-    x: float
-    y: float
-    text: str
-    anchor: str = "middle"
-    css: str = ""
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    width: float
-    height: float
-    title: str
-    description: str
-    bars: list[Bar]
-    texts: list[Text]
-    gridlines: list[tuple[float, float, float, float]]
-    axis: tuple[float, float, float, float]
-    series: tuple = SERIES
-
-
-def _scale(largest: Decimal, steps: int = 4) -> tuple[Decimal, Decimal]:
-    """A round top of the axis (1, 2 or 5 times a power of ten per step) reaching `largest`."""
-    largest = max(Decimal(largest), Decimal(steps))
-    raw = largest / steps
-    power = Decimal(10) ** math.floor(math.log10(raw))
-    step = next(factor * power for factor in (1, 2, 5, 10) if factor * power >= raw)
-    return step * math.ceil(largest / step), step
-
-
 def budget_chart(report: BudgetReport, *, key: str = "rg-budget", width: int = 720) -> Chart:
-    """Two horizontal bars per line, forecast and collected, each value written at its end. Positions are laid
-    out from the start of the reading direction and mirrored in Arabic (the SVG itself is drawn left to right)."""
-    rtl = get_language_bidi()
-    label_room, value_room, bar, gap, top = 210, 86, 13, 12, 22
-    band = bar * len(SERIES) + gap
-    lines = report.lines
-    height = top + band * max(len(lines), 1) + gap
-    plot = width - label_room - value_room
-    ceiling, step = _scale(max((max(line.forecast, line.collected) for line in lines), default=Decimal(0)))
-
-    def x(position: float) -> float:
-        return round(width - position if rtl else position, 1)
-
-    def anchor(name: str) -> str:
-        return {"start": "end", "end": "start"}.get(name, name) if rtl else name
-
-    bars, texts, gridlines = [], [], []
-    ticks = int(ceiling / step)
-    for tick in range(ticks + 1):
-        value = step * tick
-        position = label_room + plot * float(value / ceiling)
-        gridlines.append((x(position), top - 4, x(position), height - gap / 2))
-        texts.append(Text(x(position), top - 8, amount_text(value), "middle", "rg-chart__tick"))
-    for index, line in enumerate(lines):
-        y0 = top + index * band + gap / 2
-        label = line_label(line)
-        shown = label if len(label) <= 30 else label[:29] + "…"
-        texts.append(Text(x(label_room - 8), y0 + bar + 4, shown, anchor("end")))
-        for position, ((series, name), value) in enumerate(zip(SERIES, (line.forecast, line.collected),
-                                                                strict=True)):
-            long = plot * float(value / ceiling) if ceiling else 0
-            y = y0 + position * bar
-            start = label_room if not rtl else label_room + long
-            bars.append(Bar(x(start), round(y, 1), round(long, 1), bar - 2, series,
-                            f"{label}: {name} {amount_text(value)}"))
-            texts.append(Text(x(label_room + long + 4), y + bar - 3, amount_text(value), anchor("start"),
-                              "rg-chart__value"))
-    axis = (x(label_room), top - 4, x(label_room), height - gap / 2)
+    """Two horizontal bars per line, forecast and collected, on a scale with round ticks."""
     rate = report.rate
     description = _("Forecast %(forecast)s DH, collected %(collected)s DH (%(rate)s); the table gives each line.") % {
         "forecast": amount_text(report.forecast), "collected": amount_text(report.collected),
         "rate": "—" if rate is None else f"{rate}%"}
-    return Chart(key, width, height, _("Forecast and collected per budget line, %(year)s") % {"year": report.year},
-                 description, bars, texts, gridlines, axis)
+    return bar_chart(
+        key, _("Forecast and collected per budget line, %(year)s") % {"year": report.year}, description, SERIES,
+        [(line_label(line), (line.forecast, line.collected)) for line in report.lines],
+        width=width, label_room=210, value_room=86, bar_height=13, gap=12, top=22, bottom=12, longest_label=30,
+        value_text=amount_text, ticks=True, css="rg-chart",
+    )
 
 
 # Screens ----------------------------------------------------------------------------------------------------------
@@ -158,7 +81,7 @@ class BudgetView(ModuleView):
         ))
 
 
-class BudgetLineView(ModuleView):
+class BudgetLineView(ServiceFormView):
     permission = "regie.add_budgetline"
     template_name = "regie/budget/line_form.html"
     header_icon = "order"
@@ -172,21 +95,14 @@ class BudgetLineView(ModuleView):
     def get_page_title(self):
         return str(self.line) if self.line else _("New budget line")
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=BudgetLineForm(instance=self.line)))
+    def get_form(self, data=None):
+        return BudgetLineForm(data, instance=BudgetLine.objects.get(pk=self.line.pk) if self.line else None)
 
-    def post(self, request, *args, **kwargs):
-        form = BudgetLineForm(request.POST, instance=BudgetLine.objects.get(pk=self.line.pk) if self.line else None)
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            try:
-                line = save_budget_line(actor=request.user, data=data, line=self.line, request=request)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The budget line %(code)s is saved.") % {"code": line.code})
-                return redirect(f"{url('budget')}?year={line.year}")
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        line = save_budget_line(actor=self.request.user, data=data, line=self.line, request=self.request)
+        messages.success(self.request, _("The budget line %(code)s is saved.") % {"code": line.code})
+        return f"{url('budget')}?year={line.year}"
 
 
 def export_rows(report: BudgetReport) -> tuple[list[str], list[list]]:
@@ -200,28 +116,21 @@ def export_rows(report: BudgetReport) -> tuple[list[str], list[list]]:
 
 
 class BudgetExportView(ModuleView):
-    """One row per line for the Trésorerie: CSV in UTF-8 with a byte-order mark (Excel reads Arabic right) and
-    semicolons (the list separator of French and Moroccan Excel), amounts with a dot; or an Excel workbook."""
+    """One row per line for the Trésorerie: CSV as Excel opens it (platform_core.spreadsheets), amounts with a dot;
+    or an Excel workbook."""
 
     permission = VIEW
 
     def get(self, request, *args, **kwargs):
         form = ExportForm(request.GET)
         if not form.is_valid():
-            errors = " ".join(message for messages in form.errors.values() for message in messages)
-            return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+            return form_errors_response(form)
         report = budget_report(form.cleaned_data["year"])
         header, rows = export_rows(report)
         name = f"budget-{report.year}"
         if form.cleaned_data.get("format") == "xlsx":
             return self.xlsx(name, header, rows)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
-        return response
+        return csv_response(name, header, rows)
 
     def xlsx(self, name, header, rows):
         from openpyxl import Workbook

@@ -24,7 +24,7 @@ from modules.regie.forms.catalogue import (
 from modules.regie.models import Tariff, TaxableItem, Taxpayer
 from modules.regie.selectors.catalogue import search_taxpayers, tariff_catalogue, tariff_history, taxpayer_file
 from modules.regie.services import catalogue as services
-from modules.regie.views.base import ModuleView, attach_errors, url
+from modules.regie.views.base import ModuleView, ServiceFormView, attach_errors, url
 
 TAXPAYERS_PER_PAGE = 25
 
@@ -76,7 +76,7 @@ class TariffDetailView(ModuleView):
             can_add_version=user.has_perm("regie.add_tariffversion"), **kwargs)
 
 
-class TariffFormView(ModuleView):
+class TariffFormView(ServiceFormView):
     template_name = "regie/catalogue/form.html"
     header_icon = "table"
 
@@ -88,26 +88,16 @@ class TariffFormView(ModuleView):
     def get_page_title(self):
         return _("Change the tariff %(code)s") % {"code": self.tariff.code} if self.tariff else _("New tariff")
 
-    def _form(self, data=None):
+    def get_form(self, data=None):
         # The form works on its own copy: the service compares the saved tariff with the new values for the audit.
         instance = Tariff.objects.get(pk=self.tariff.pk) if self.tariff else None
         return TariffForm(data, instance=instance)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self._form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                tariff = services.save_tariff(actor=request.user, data=form.service_data(), tariff=self.tariff,
-                                              request=request)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The tariff is saved."))
-                return redirect(url("tariff", tariff.pk))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        tariff = services.save_tariff(actor=self.request.user, data=form.service_data(), tariff=self.tariff,
+                                      request=self.request)
+        messages.success(self.request, _("The tariff is saved."))
+        return url("tariff", tariff.pk)
 
 
 class TariffVersionAddView(ModuleView):
@@ -187,7 +177,7 @@ class TaxpayerDetailView(ModuleView):
             can_assess=user.has_perm("regie.add_assessment"), **kwargs)
 
 
-class TaxpayerFormView(ModuleView):
+class TaxpayerFormView(ServiceFormView):
     template_name = "regie/catalogue/form.html"
     header_icon = "group"
 
@@ -199,28 +189,18 @@ class TaxpayerFormView(ModuleView):
     def get_page_title(self):
         return _("Change the taxpayer") if self.taxpayer else _("New taxpayer")
 
-    def _form(self, data=None):
+    def get_form(self, data=None):
         instance = Taxpayer.objects.get(pk=self.taxpayer.pk) if self.taxpayer else None
         return TaxpayerForm(data, instance=instance)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self._form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                taxpayer = services.save_taxpayer(actor=request.user, data=form.service_data(),
-                                                  taxpayer=self.taxpayer, request=request)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The taxpayer is saved."))
-                return redirect(url("taxpayer", taxpayer.pk))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        taxpayer = services.save_taxpayer(actor=self.request.user, data=form.service_data(), taxpayer=self.taxpayer,
+                                          request=self.request)
+        messages.success(self.request, _("The taxpayer is saved."))
+        return url("taxpayer", taxpayer.pk)
 
 
-class ItemFormView(ModuleView):
+class ItemFormView(ServiceFormView):
     """A taxable item added to a taxpayer, or changed (it stays with its taxpayer)."""
 
     template_name = "regie/catalogue/form.html"
@@ -242,25 +222,15 @@ class ItemFormView(ModuleView):
             return _("Change the item %(reference)s") % {"reference": self.item.reference}
         return _("New taxable item for %(taxpayer)s") % {"taxpayer": self.taxpayer.name_latin}
 
-    def _form(self, data=None):
+    def get_form(self, data=None):
         instance = TaxableItem.objects.get(pk=self.item.pk) if self.item else TaxableItem(taxpayer=self.taxpayer)
         return TaxableItemForm(data, instance=instance)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self._form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                services.save_item(actor=request.user, data={"taxpayer": self.taxpayer, **form.service_data()},
-                                   item=self.item, request=request)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, _("The taxable item is saved."))
-                return redirect(url("taxpayer", self.taxpayer.pk))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form):
+        services.save_item(actor=self.request.user, data={"taxpayer": self.taxpayer, **form.service_data()},
+                           item=self.item, request=self.request)
+        messages.success(self.request, _("The taxable item is saved."))
+        return url("taxpayer", self.taxpayer.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(back_url=url("taxpayer", self.taxpayer.pk), **kwargs)
