@@ -98,7 +98,9 @@ def _summary(assessment: Assessment, language: str) -> dict:
 @never_cache
 @csrf_protect
 def lookup(request):
-    form = LookupForm(request.POST or None)
+    # The notice's QR code brings the reference and key in the address: the form is filled, the citizen submits.
+    initial = {"reference": request.GET.get("reference", "")[:30], "access_key": request.GET.get("key", "")[:30]}
+    form = LookupForm(request.POST or None, initial=initial)
     context = {"form": form, "summary": None, "refused": "", "status": 200}
     if request.method == "POST":
         if _blocked(request):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
@@ -20,6 +21,7 @@ from modules.regie.forms.assessments import (
     CancellationRequestForm,
 )
 from modules.regie.models import Assessment, Taxpayer
+from modules.regie.notices import assessment_notice_pdf
 from modules.regie.selectors.assessments import (
     awaiting_decision,
     dues_on,
@@ -202,10 +204,22 @@ class CancellationDecisionView(ModuleView):
         return redirect(url("assessment", pk))
 
 
+def assessment_notice(request, pk: int) -> HttpResponse:
+    """The notice for the taxpayer, with the reference and access key to follow it on the portal."""
+    if not request.user.has_perm("regie.view_assessment"):
+        raise PermissionDenied
+    assessment = get_object_or_404(Assessment.objects.select_related("taxpayer", "item", "tariff_version__tariff"),
+                                   pk=pk)
+    response = HttpResponse(assessment_notice_pdf(assessment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{assessment.reference}.pdf"'
+    return response
+
+
 urlpatterns = [
     path("assessments/", AssessmentListView.as_view(), name="assessments"),
     path("assessments/new/", AssessmentAddView.as_view(), name="assessment_add"),
     path("assessments/<int:pk>/", AssessmentDetailView.as_view(), name="assessment"),
+    path("assessments/<int:pk>/notice.pdf", assessment_notice, name="assessment_notice"),
     path("assessments/<int:pk>/cancel/", CancellationRequestView.as_view(), name="assessment_cancel_request"),
     path("assessments/<int:pk>/cancel/decide/", CancellationDecisionView.as_view(), name="assessment_cancel_decide"),
 ]

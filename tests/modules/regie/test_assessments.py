@@ -174,3 +174,21 @@ def test_berkane_staff_cannot_reach_sefrou_assessments(berkane, regie, sefrou, p
     with inside(sefrou):
         assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.ISSUED and not assessment.cancellation_reason
+
+
+def test_the_notice_carries_what_is_owed_and_the_access_key_for_the_portal(regie, clients, parcel, sefrou,
+                                                                            client_for):
+    from tests.modules.regie.test_printing import snapshot, text_of
+
+    assessment = issue(regie, parcel)
+    response = clients["consultation"].get(f"{BASE}{assessment.pk}/notice.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    assert assessment.reference in text and assessment.access_key in text
+    assert "mille deux cents dirhams" in text and "ألف ومائتا درهم" in text
+    assert "Fatima Zahra Idrissi" in text and "majoration de 15 % le premier mois et 0,5 %" in text
+    # The QR code's address opens the portal's look-up with both filled in.
+    query = f"?reference={assessment.reference}&key={assessment.access_key}"
+    page = client_for(sefrou).get(f"/fr/paiements/{query}")
+    assert page.context["form"]["access_key"].value() == assessment.access_key
+    snapshot(response.content, "regie-assessment-notice")
