@@ -355,6 +355,9 @@ class BookMovement(models.Model):
         verbose_name_plural = _("receipt-book movements")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.book.label} {self.kind} {self.at:%Y-%m-%d}"
+
 
 class DeviceBlock(models.Model):
     """Receipt numbers of a field book reserved for one collector's device, used offline and uploaded later."""
@@ -534,6 +537,9 @@ class AnnualCheck(models.Model):
         verbose_name_plural = _("annual checks of receipt books")
         ordering = ["-year"]
 
+    def __str__(self) -> str:
+        return str(self.year)
+
 
 class BookCheck(models.Model):
     """One book as the annual check found it: its numbers as the system counts them, and whether it was shown."""
@@ -557,3 +563,6 @@ class BookCheck(models.Model):
         constraints = [models.UniqueConstraint(fields=["check_run", "book"], name="one_line_per_book_and_check"),
                        models.CheckConstraint(condition=Q(presented=True) | ~Q(remark=""),
                                               name="missing_book_has_remark")]
+
+    def __str__(self) -> str:
+        return f"{self.check_run.year}: {self.book.label}"

@@ -30,7 +30,8 @@ def api_urlpatterns() -> list:
 
 def portal_urlpatterns() -> list:
     return [
-        path(f"{spec.portal_prefix or spec.key}/", include((spec.portal_urls(), spec.key), namespace=spec.portal_namespace))
+        path(f"{spec.portal_prefix or spec.key}/",
+             include((spec.portal_urls(), spec.key), namespace=spec.portal_namespace))
         for spec in registry.all()
         if spec.portal_urls
     ]

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.regie.models import AnnualCheck, BookCheck, BookMovement, ReceiptBook, Receipt
+from modules.regie.models import AnnualCheck, BookCheck, BookMovement, Receipt, ReceiptBook
 from modules.regie.services.common import require
 from platform_core.audit import services as audit
 from platform_core.numbering.services import allocate, allocate_block, peek
