@@ -397,6 +397,8 @@ class CashDay(models.Model):
     system_cash = money(_("cash according to the receipts"))
     system_other = money(_("cheques and transfers according to the receipts"))
     counted_cash = money(_("cash counted"), null=True, blank=True)
+    # The count by notes and coins when the cashier gave one: {"200": 3, "0.50": 4}; kept for the audit of the till.
+    cash_count = models.JSONField(_("cash counted by notes and coins"), default=dict, blank=True)
     variance = models.DecimalField(_("variance"), max_digits=14, decimal_places=2, null=True, blank=True)
     variance_explanation = models.TextField(_("explanation of the variance"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

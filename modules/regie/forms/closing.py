@@ -71,6 +71,7 @@ class CloseDayForm(forms.Form):
         elif typed is None and "counted_cash" not in self.errors:
             raise ValidationError({"counted_cash": _("Count the cash in the till: type the total, or the notes "
                                                      "and coins (0 when the till is empty).")})
+        cleaned["cash_count"] = {value: count for value, count in counts.items() if count}
         return cleaned
 
 

@@ -31,8 +31,10 @@ def day_totals(day: CashDay) -> tuple[Decimal, Decimal]:
 
 
 @transaction.atomic
-def close_day(day_id: int, *, actor, counted_cash, explanation: str = "", request=None) -> Remittance:
-    """Close the day (the cashier's own, or a field collector's by the régisseur who takes their cash)."""
+def close_day(day_id: int, *, actor, counted_cash, explanation: str = "", cash_count: dict | None = None,
+              request=None) -> Remittance:
+    """Close the day (the cashier's own, or a field collector's by the régisseur who takes their cash).
+    `cash_count` ({denomination: count}), when given, must add up to `counted_cash` and is kept with the day."""
     require(actor, "close_cashday")
     day = CashDay.objects.select_for_update().get(pk=day_id)
     if day.cashier_id != actor.pk and day.cashier.has_perm("regie.close_cashday"):
@@ -43,6 +45,9 @@ def close_day(day_id: int, *, actor, counted_cash, explanation: str = "", reques
         counted = to_dirhams(counted_cash)
     except (TypeError, ValueError) as error:
         raise ValidationError({"counted_cash": str(error)}) from None
+    count = {str(to_dirhams(value)): int(number) for value, number in (cash_count or {}).items() if number}
+    if count and sum(Decimal(value) * number for value, number in count.items()) != counted:
+        raise ValidationError({"counted_cash": _("The cash counted is not the sum of the notes and coins.")})
     cash, other = day_totals(day)
     variance = counted - cash
     explanation = explanation.strip()
@@ -51,7 +56,7 @@ def close_day(day_id: int, *, actor, counted_cash, explanation: str = "", reques
             "The cash counted differs from the receipts by %(variance)s: explain the difference.")
             % {"variance": variance}})
     day.system_cash, day.system_other = cash, other
-    day.counted_cash, day.variance, day.variance_explanation = counted, variance, explanation
+    day.counted_cash, day.cash_count, day.variance, day.variance_explanation = counted, count, variance, explanation
     day.status, day.closed_at, day.closed_by = CashDay.Status.CLOSED, timezone.now(), actor
     day.save()
     remittance = Remittance.objects.create(
@@ -61,5 +66,5 @@ def close_day(day_id: int, *, actor, counted_cash, explanation: str = "", reques
     audit.record("regie.close_day", actor=actor, target=day, request=request,
                  after={"day": day.day, "cashier": day.cashier.get_username(), "system_cash": cash,
                         "system_other": other, "counted_cash": counted, "variance": variance,
-                        "explanation": explanation, "remittance": remittance.reference})
+                        "cash_count": count, "explanation": explanation, "remittance": remittance.reference})
     return remittance

@@ -99,7 +99,8 @@ class CashDayCloseView(_DayView):
             try:
                 remittance = closing.close_day(
                     self.day.pk, actor=request.user, counted_cash=form.cleaned_data["counted_cash"],
-                    explanation=form.cleaned_data["variance_explanation"], request=request)
+                    explanation=form.cleaned_data["variance_explanation"],
+                    cash_count=form.cleaned_data["cash_count"], request=request)
             except ValidationError as error:
                 attach_errors(form, error)
             except PermissionDenied as error:

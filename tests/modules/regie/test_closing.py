@@ -123,6 +123,20 @@ def test_count_by_denominations_must_add_up(day, clients):
     assert clients["regisseur"].post(f"{BASE}cash-days/{day.pk}/close/", {}).status_code == 200
 
 
+def test_the_count_by_notes_and_coins_is_kept_with_the_day(day, clients):
+    with pytest.raises(ValidationError, match="sum of the notes and coins"):
+        closing.close_day(day.pk, actor=day.cashier, counted_cash="10.00", cash_count={"5": 1})
+    # 10 DH of cash: a 5 DH coin, two 2 DH coins and two 0.50 DH coins.
+    response = clients["regisseur"].post(f"{BASE}cash-days/{day.pk}/close/",
+                                         {"count_5": "1", "count_2": "2", "count_0_50": "2"})
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert day.counted_cash == Decimal("10.00") and day.variance == 0
+    assert day.cash_count == {"5.00": 1, "2.00": 2, "0.50": 2}
+    page = clients["regisseur"].get(f"{BASE}cash-days/{day.pk}/").content.decode()
+    assert "2 × 0.50 DH" in page
+
+
 def test_closed_day_refuses_new_receipts_and_voids(day, clients, regie):
     cashier = regie["regisseur"]
     closing.close_day(day.pk, actor=cashier, counted_cash="10.00")
