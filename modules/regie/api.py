@@ -29,6 +29,7 @@ from api.idempotency import idempotent
 from modules.regie import tariffs
 from modules.regie.models import Assessment, Receipt, ReceiptBook, Tariff, TariffVersion, TaxableItem, Taxpayer
 from modules.regie.selectors import field as field_selectors
+from modules.regie.selectors.receipts import visible_to
 from modules.regie.serializers import (
     AssessmentCreateSerializer,
     AssessmentFilterSerializer,
@@ -430,7 +431,7 @@ class ReceiptViewSet(ServiceViewSet):
            ReceiptSerializer(many=True), [ReceiptFilterSerializer], errors={400: FIELD_ERRORS})
     def list(self, request):
         criteria = _filters(ReceiptFilterSerializer, request)
-        found = self._receipts()
+        found = visible_to(request.user, self._receipts())
         lookups = {"status": "status", "book": "book_id", "day": "cash_day__day", "cashier": "cashier__username",
                    "assessment": "assessment_id", "taxpayer": "taxpayer_id"}
         found = found.filter(**{lookups[name]: value for name, value in criteria.items()})
@@ -438,7 +439,7 @@ class ReceiptViewSet(ServiceViewSet):
 
     @_read("Read a receipt", "The receipt, valid or voided.", ReceiptSerializer, [ID])
     def retrieve(self, request, pk):
-        return Response(ReceiptSerializer(get_object_or_404(self._receipts(), pk=pk)).data)
+        return Response(ReceiptSerializer(get_object_or_404(visible_to(request.user, self._receipts()), pk=pk)).data)
 
     @_write("Issue a receipt at the counter",
             "The régisseur collects: an assessment (everything due today, penalty included, unless `amount` says "

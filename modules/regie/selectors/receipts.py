@@ -102,10 +102,16 @@ def counter_tariffs(on: datetime.date | None = None) -> list[dict]:
 
 # --- the receipts list ---------------------------------------------------------------------------------------------
 
-def search_receipts(*, day: datetime.date | None = None, cashier=None, book: ReceiptBook | None = None,
+def visible_to(viewer, receipts: QuerySet[Receipt]) -> QuerySet[Receipt]:
+    """A field collector sees the receipts they wrote; the régie's office (who sees the cash days) sees all."""
+    return receipts if viewer.has_perm("regie.view_cashday") else receipts.filter(cashier=viewer)
+
+
+def search_receipts(*, viewer, day: datetime.date | None = None, cashier=None, book: ReceiptBook | None = None,
                     status: str = "", text: str = "") -> QuerySet[Receipt]:
-    """Receipts, newest first, filtered by day, cashier, book, status, and a number or a payer's name."""
-    receipts = _receipts().order_by("-issued_at", "-pk")
+    """The receipts `viewer` may see, newest first, filtered by day, cashier, book, status, and a number or a
+    payer's name."""
+    receipts = visible_to(viewer, _receipts()).order_by("-issued_at", "-pk")
     if day:
         receipts = receipts.filter(cash_day__day=day)
     if cashier:
@@ -132,9 +138,10 @@ def total_of(receipts: QuerySet[Receipt]) -> Decimal:
     return receipts.filter(status=Receipt.Status.VALID).aggregate(total=Sum("amount"))["total"] or ZERO
 
 
-def receipt(pk: int) -> Receipt:
-    """One receipt with everything its detail page and its paper show (Receipt.DoesNotExist otherwise)."""
-    return _receipts().select_related("item", "tariff_version__tariff").get(pk=pk)
+def receipt(pk: int, *, viewer) -> Receipt:
+    """One receipt `viewer` may see, with everything its detail page and its paper show (Receipt.DoesNotExist
+    otherwise)."""
+    return visible_to(viewer, _receipts()).select_related("item", "tariff_version__tariff").get(pk=pk)
 
 
 # --- the cancelled-receipts register -------------------------------------------------------------------------------

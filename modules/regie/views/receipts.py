@@ -32,10 +32,10 @@ def _language() -> str:
     return "ar" if is_arabic(get_language()) else "fr"
 
 
-def _get_receipt(pk: int) -> Receipt:
+def _get_receipt(request, pk: int) -> Receipt:
     # Looked up in the routed commune's schema: another commune's receipt is a 404 here.
     try:
-        return selectors.receipt(pk)
+        return selectors.receipt(pk, viewer=request.user)
     except Receipt.DoesNotExist:
         raise Http404 from None
 
@@ -47,7 +47,7 @@ class ReceiptListView(ModuleView):
 
     def get_context_data(self, **kwargs):
         form = ReceiptFilterForm(self.request.GET or None)
-        receipts = selectors.search_receipts(**form.criteria())
+        receipts = selectors.search_receipts(viewer=self.request.user, **form.criteria())
         page = Paginator(receipts, PER_PAGE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -63,7 +63,7 @@ class ReceiptDetailView(ModuleView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.receipt = _get_receipt(kwargs["pk"])
+        self.receipt = _get_receipt(request, kwargs["pk"])
 
     def get_page_title(self):
         return _("Receipt %(number)s") % {"number": self.receipt.reference}
@@ -100,7 +100,7 @@ class ReceiptVoidView(ModuleView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        receipt = _get_receipt(pk)
+        receipt = _get_receipt(request, pk)
         form = VoidForm(request.POST)
         back = form.data.get("next") or ""
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
@@ -128,7 +128,7 @@ class ReceiptPdfView(ModuleView):
     def get(self, request, pk, layout):
         if layout not in printing.LAYOUTS:
             raise Http404
-        receipt = _get_receipt(pk)
+        receipt = _get_receipt(request, pk)
         language = request.GET.get("lang")
         if language not in printing.LANGUAGES:
             language = _language()

@@ -102,7 +102,8 @@ ENDPOINTS = [
     ("post", "/assessments/{to_cancel}/approve-cancellation/", {}, {"ordonnateur": 200}),
     ("post", "/assessments/{assessment}/reject-cancellation/", {}, {"ordonnateur": 200}),
     ("get", "/receipts/", None, ALL),
-    ("get", "/receipts/{receipt}/", None, ALL),
+    # A field collector sees only the receipts they wrote: the régisseur's is not found for them.
+    ("get", "/receipts/{receipt}/", None, {**OFFICE, "collecteur": 404}),
     ("post", "/receipts/", {"tariff": "legalisation", "base_values": {"units": 1}, "payer_name": "Ali Tazi"},
      {"regisseur": 201}),
     ("post", "/receipts/{receipt}/void/", {"reason": "Erreur de montant"}, {"regisseur": 200, "ordonnateur": 200}),
@@ -111,6 +112,11 @@ ENDPOINTS = [
     ("get", "/field/assignment/", None, {"collecteur": 200}),
     ("post", "/field/blocks/", {"device_id": "TAB-01", "count": 5}, {"collecteur": 201}),
 ]
+
+
+def test_a_field_collector_lists_only_their_own_receipts(sefrou_api, data):
+    assert [row["id"] for row in sefrou_api.get("/receipts/", "regisseur").json()] == [data["receipt"]]
+    assert sefrou_api.get("/receipts/", "collecteur").json() == []
 
 
 def _fill(value, ids):
