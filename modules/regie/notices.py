@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from modules.regie import tariffs
 from modules.regie.models import Assessment
+from modules.regie.printing import BASE_VALUE_NAMES, paper_rows
 from modules.regie.selectors.assessments import dues_on
 from platform_core.documents.rendering import current_commune, render_pdf
 from platform_core.money import amount_in_words, format_amount
@@ -27,49 +27,40 @@ def _percent(rate, language: str) -> str:
     return text.replace(".", ",") if language == "fr" else text
 
 
-def _row(label_fr: str, label_ar: str, value_fr, value_ar=None) -> dict:
-    return {"label_fr": label_fr, "label_ar": label_ar, "value_fr": value_fr,
-            "value_ar": value_fr if value_ar is None else value_ar, "single": value_ar is None}
-
-
 def notice_context(assessment: Assessment) -> dict:
     today = timezone.localdate()
     dues = dues_on(assessment, today)
     version = assessment.tariff_version
     tariff = version.tariff
     taxpayer = assessment.taxpayer
-    rows = [
-        _row("Redevable", "الملزم", taxpayer.name_latin if taxpayer else assessment.payer_name,
-             taxpayer.name_ar if taxpayer else None),
-    ]
+    taxpayer_fr, taxpayer_ar = ((taxpayer.name_latin, taxpayer.name_ar) if taxpayer
+                                else (assessment.payer_name, assessment.payer_name))
+    rows = [("Redevable", "الملزم", taxpayer_fr, taxpayer_ar)]
     if taxpayer and (taxpayer.cin or taxpayer.ice):
-        rows.append(_row("CIN / ICE", "ب.ت.و / ت.م.م", taxpayer.cin or taxpayer.ice))
+        rows.append(("CIN / ICE", "ب.ت.و / ت.م.م", taxpayer.cin or taxpayer.ice, taxpayer.cin or taxpayer.ice))
     if assessment.item:
-        rows.append(_row("Assiette", "المادة الخاضعة للرسم", f"{assessment.item.reference} — {assessment.item.label}"))
-    rows += [
-        _row("Objet", "موضوع الأداء", tariff.name_fr, tariff.name_ar),
-        _row("Base légale", "السند القانوني", f"{tariff.legal_basis} {version.fiscal_order}".strip() or "—"),
-    ]
+        item = f"{assessment.item.reference} — {assessment.item.label}"
+        rows.append(("Assiette", "المادة الخاضعة للرسم", item, item))
+    basis = f"{tariff.legal_basis} {version.fiscal_order}".strip() or "—"
+    rows += [("Objet", "موضوع الأداء", tariff.name_fr, tariff.name_ar),
+             ("Base légale", "السند القانوني", basis, basis)]
     if assessment.period:
-        rows.append(_row("Période", "الفترة", assessment.period))
+        rows.append(("Période", "الفترة", assessment.period, assessment.period))
     for name, value in assessment.base_values.items():
-        with translation.override("fr"):
-            label_fr = tariffs.value_label(name)
-        with translation.override("ar"):
-            label_ar = tariffs.value_label(name)
-        rows.append(_row(label_fr, label_ar, value))
+        rows.append((*BASE_VALUE_NAMES[name], value, value))
+    due = assessment.due_date.strftime("%d/%m/%Y")
     rows += [
-        _row("Montant principal", "أصل المبلغ", format_amount(assessment.principal, "fr"),
-             format_amount(assessment.principal, "ar")),
-        _row("Déjà payé", "المبلغ المؤدى", format_amount(dues.paid, "fr"), format_amount(dues.paid, "ar")),
-        _row("Date limite de paiement", "آخر أجل للأداء", assessment.due_date.strftime("%d/%m/%Y")),
+        ("Montant principal", "أصل المبلغ", format_amount(assessment.principal, "fr"),
+         format_amount(assessment.principal, "ar")),
+        ("Déjà payé", "المبلغ المؤدى", format_amount(dues.paid, "fr"), format_amount(dues.paid, "ar")),
+        ("Date limite de paiement", "آخر أجل للأداء", due, due),
     ]
     if dues.penalty_due:
-        rows.append(_row(f"Majoration de retard au {today:%d/%m/%Y}", f"ذعيرة التأخير بتاريخ {today:%d/%m/%Y}",
-                         format_amount(dues.penalty_due, "fr"), format_amount(dues.penalty_due, "ar")))
+        rows.append((f"Majoration de retard au {today:%d/%m/%Y}", f"ذعيرة التأخير بتاريخ {today:%d/%m/%Y}",
+                     format_amount(dues.penalty_due, "fr"), format_amount(dues.penalty_due, "ar")))
     return {
         "assessment": assessment,
-        "rows": rows,
+        "rows": paper_rows(rows),
         "total_fr": format_amount(dues.total_due, "fr"),
         "total_ar": format_amount(dues.total_due, "ar"),
         "words_fr": amount_in_words(dues.total_due, "fr"),

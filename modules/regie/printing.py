@@ -90,6 +90,12 @@ def lines(receipt: Receipt) -> list[dict]:
         number = receipt.method_reference
         method_fr, method_ar = f"{method_fr} n° {number}", f"{method_ar} عدد {number}"
     rows.append(("Mode de paiement", "طريقة الأداء", method_fr, method_ar))
+    return paper_rows(rows)
+
+
+def paper_rows(rows) -> list[dict]:
+    """(label_fr, label_ar, value_fr, value_ar) tuples as the papers' bilingual table draws them
+    (templates/regie/print/_rows.html); a value the same in both languages is written once."""
     return [{"label_fr": label_fr, "label_ar": label_ar, "value_fr": value_fr, "value_ar": value_ar,
              "single": value_fr == value_ar} for label_fr, label_ar, value_fr, value_ar in rows]
 
