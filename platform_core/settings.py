@@ -89,6 +89,7 @@ TENANT_APPS = [
     "platform_core.numbering",
     "platform_core.notifications",
     "platform_core.documents",
+    "platform_core.eservices",
     "rest_framework.authtoken",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -124,5 +124,12 @@ def autodiscover() -> None:
 
 
 def module_enabled(commune, key: str) -> bool:
-    """Whether a commune (as routed: with its active module keys) has the module switched on."""
-    return commune is not None and key in getattr(commune, "active_module_keys", frozenset())
+    """Whether a commune has the module switched on: from the keys routing read with the commune, or, for a
+    commune met outside a request (a task, a command), from its subscriptions."""
+    if commune is None or not getattr(commune, "pk", None):
+        return False
+    keys = getattr(commune, "active_module_keys", None)
+    if keys is None:
+        keys = frozenset(commune.subscriptions.filter(active=True).values_list("module_key", flat=True))
+        commune.active_module_keys = keys
+    return key in keys

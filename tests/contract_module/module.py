@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 from wagtail.admin.ui.components import Component
 
 from platform_core.modules.registry import MenuEntry, ModuleSpec, Role, registry
+from tests.contract_module.eservices import CERTIFICATE
 
 
 def admin_urls():
@@ -61,5 +62,6 @@ spec = registry.register(
         portal_urls=portal_urls,
         dashboard_panels=lambda request: [BoardPanel()],
         apply_recipe=applied_recipe,
+        eservices=[CERTIFICATE],
     )
 )
