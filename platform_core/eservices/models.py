@@ -102,6 +102,9 @@ class RequestEvent(models.Model):
         verbose_name_plural = _("request events")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
 
 def _attachment_path(instance, filename: str) -> str:
     # The citizen's file name is not trusted in a path; the extension is kept for the browser.
@@ -124,3 +127,6 @@ class RequestAttachment(models.Model):
         verbose_name = _("attached paper")
         verbose_name_plural = _("attached papers")
         ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

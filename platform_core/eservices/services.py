@@ -16,12 +16,12 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from platform_core.numbering import services as numbering
 from platform_core.audit import services as audit
 from platform_core.eservices import fees, keys
 from platform_core.eservices.definitions import EService, get_eservice, offered_by
 from platform_core.eservices.models import RequestAttachment, RequestEvent, ServiceRequest
 from platform_core.notifications.services import send_email, send_sms
+from platform_core.numbering import services as numbering
 
 Status = ServiceRequest.Status
 Kind = RequestEvent.Kind
