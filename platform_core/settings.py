@@ -108,6 +108,7 @@ TENANT_APPS = [
     "modelcluster",
     "taggit",
     "cms",
+    "cms.citizens",
     "api",
     *MODULE_APPS,
 ]

@@ -22,6 +22,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     *portal_urlpatterns(),
+    path("compte/", include("cms.citizens.urls")),
+    path("demandes/", include("cms.eservices.urls")),
+    path("borne/", include("cms.kiosk.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

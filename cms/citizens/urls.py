@@ -1,0 +1,4 @@
+"""Portal URLs (/<language>/...) of the citizens."""
+
+app_name = "citizens"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Portal URLs (/<language>/...) of the eservices."""
+
+app_name = "eservices"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Portal URLs (/<language>/...) of the kiosk."""
+
+app_name = "kiosk"
+urlpatterns: list = []
