@@ -142,3 +142,20 @@ def test_another_commune_neither_offers_the_service_nor_finds_the_request(sefrou
         assert selectors.find_request(submission.request.tracking_number, submission.access_key) is None
         with pytest.raises(ValidationError):
             submit()  # Berkane does not subscribe to the noticeboard
+
+
+def test_the_database_keeps_requests_and_their_timeline(sefrou_schema):
+    from django.db import connection, transaction
+    from django.db.utils import DatabaseError
+
+    submission = submit()
+    statements = [
+        ("DELETE FROM eservices_servicerequest WHERE id = %s", submission.request.pk),
+        ("UPDATE eservices_servicerequest SET tracking_number = '1999-000001' WHERE id = %s", submission.request.pk),
+        ("UPDATE eservices_requestevent SET note = 'changed' WHERE request_id = %s", submission.request.pk),
+        ("DELETE FROM eservices_requestattachment WHERE request_id = %s", submission.request.pk),
+    ]
+    for statement, parameter in statements:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [parameter])
+    assert ServiceRequest.objects.filter(pk=submission.request.pk, events__isnull=False).exists()
