@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -19,12 +18,13 @@ from django.views.decorators.csrf import csrf_protect
 
 from modules.regie.models import Assessment
 from modules.regie.selectors.assessments import dues_on, find_for_citizen
-from platform_core.audit.services import client_ip
+from platform_core.attempts import AttemptLimit
 from platform_core.locale import is_arabic
 from platform_core.money import format_amount
 
 MAX_FAILURES = 10  # per address and window
 WINDOW_SECONDS = 15 * 60
+ATTEMPTS = AttemptLimit("regie.portal", MAX_FAILURES, WINDOW_SECONDS)
 
 
 class LookupForm(forms.Form):
@@ -38,23 +38,6 @@ class LookupForm(forms.Form):
         help_text=gettext_lazy("The 10 letters and digits printed beside the reference"),
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "autocapitalize": "characters",
                                       "spellcheck": "false"}))
-
-
-def _failures_key(request) -> str:
-    return f"regie.portal.failures:{client_ip(request) or 'unknown'}"
-
-
-def _blocked(request) -> bool:
-    return (cache.get(_failures_key(request)) or 0) >= MAX_FAILURES
-
-
-def _count_failure(request) -> None:
-    key = _failures_key(request)
-    if not cache.add(key, 1, timeout=WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=WINDOW_SECONDS)
 
 
 def mask_name(name: str) -> str:
@@ -103,14 +86,14 @@ def lookup(request):
     form = LookupForm(request.POST or None, initial=initial)
     context = {"form": form, "summary": None, "refused": "", "status": 200}
     if request.method == "POST":
-        if _blocked(request):
+        if ATTEMPTS.blocked(request):
             context["refused"] = _("Too many attempts from your connection. Wait a quarter of an hour and try "
                                    "again, or ask at the régie's counter.")
             context["status"] = 429
         elif form.is_valid():
             assessment = find_for_citizen(form.cleaned_data["reference"], form.cleaned_data["access_key"])
             if assessment is None:
-                _count_failure(request)
+                ATTEMPTS.count_failure(request)
                 context["refused"] = _("No assessment matches this reference and access key. Check both as "
                                        "printed on your notice.")
             else:
