@@ -3,7 +3,8 @@
 Names: the group `provision` (the provisioning issue's three figures: provision.clone_s, routing.rps,
 migrate.noop_200_s), `routing` or `migrate` (one figure each), the group `civil_status`
 (civil_status.search_p95_ms, civil_status.import_rows_per_s, civil_status.extrait_render_ms), the group `regie`
-(regie.receipts_per_s, regie.receipts_pdf_per_s, regie.close_day_5000_s), or a figure's own name (`provision.clone_s`).
+(regie.receipts_per_s, regie.receipts_pdf_per_s, regie.close_day_5000_s), the group `portal` (portal.home_rps,
+portal.home_p95_ms), or a figure's own name (`provision.clone_s`).
 Without --only, everything runs. results.json holds the figures of this run only, so that no figure is ever
 read beside a baseline from another run.
 """
@@ -32,6 +33,7 @@ MODULES = {
     "civil_status.import_rows_per_s": "civil_status_import",
     "civil_status.extrait_render_ms": "civil_status_extrait",
     **dict.fromkeys(("regie.receipts_per_s", "regie.receipts_pdf_per_s", "regie.close_day_5000_s"), "regie"),
+    **dict.fromkeys(("portal.home_rps", "portal.home_p95_ms"), "portal"),
 }
 GROUPS = {
     "provision": ("provision.clone_s", "routing.rps", "migrate.noop_200_s"),
@@ -40,6 +42,7 @@ GROUPS = {
     "civil_status": ("civil_status.search_p95_ms", "civil_status.import_rows_per_s",
                      "civil_status.extrait_render_ms"),
     "regie": ("regie.receipts_per_s", "regie.receipts_pdf_per_s", "regie.close_day_5000_s"),
+    "portal": ("portal.home_rps", "portal.home_p95_ms"),
 }
 
 
