@@ -102,7 +102,7 @@ class PortalCacheMiddleware(MiddlewareMixin):
     middleware before it (commune routing, language, CSRF) still do their part on a hit."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if cache_seconds() <= 0 or request.method not in ("GET", "HEAD") or not _is_portal_page(request):
+        if request.method not in ("GET", "HEAD") or not _is_portal_page(request) or cache_seconds() <= 0:
             return None
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
