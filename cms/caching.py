@@ -47,10 +47,14 @@ def bump_generation() -> None:
         pass
 
 
+# Procedure pages print fees computed from the régie's tariffs: a new tariff version changes them too.
+FEE_MODELS = frozenset({"regie.Tariff", "regie.TariffVersion", "regie.ZoneRate"})
+
+
 def _pages_changed(sender, instance=None, **kwargs) -> None:
     from wagtail.models import Page
 
-    if not isinstance(instance, Page):
+    if not (isinstance(instance, Page) or getattr(getattr(instance, "_meta", None), "label", "") in FEE_MODELS):
         return
     # Now, for the rest of this transaction; and on commit, for the pages other requests rendered from the old
     # rows in between (they were stored under the generation bumped now).

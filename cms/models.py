@@ -5,12 +5,16 @@ NewsIndexPage > NewsArticlePage, CouncilIndexPage > CouncilSessionPage, Recruitm
 RecruitmentNoticePage, ContactPage.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
@@ -22,7 +26,8 @@ from wagtail.models import Page
 def eservice_choices():
     from platform_core.eservices.definitions import all_eservices
 
-    return [(service.code, f"{service.name_fr} / {service.name_ar}") for service in all_eservices()]
+    return [("", "---------"),
+            *((service.code, f"{service.name_fr} / {service.name_ar}") for service in all_eservices())]
 
 
 class HomePage(Page):
@@ -61,6 +66,15 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import latest_news, offered_services, procedure_categories
+
+        context = super().get_context(request, *args, **kwargs)
+        context["services"] = offered_services(request, self)
+        context["categories"] = procedure_categories(self)
+        context["news"] = latest_news(self)
+        return context
+
 
 class _IndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
@@ -82,6 +96,23 @@ class ProcedureIndexPage(_IndexPage):
     class Meta:
         verbose_name = _("procedure guide")
         verbose_name_plural = _("procedure guides")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import procedures_by_category
+        from platform_core.eservices.definitions import offered_by
+
+        context = super().get_context(request, *args, **kwargs)
+        context["groups"] = procedures_by_category(self)
+        context["online_codes"] = {service.code for service in offered_by(getattr(request, "commune", None))}
+        return context
+
+
+class ProcedurePageForm(WagtailAdminPageForm):
+    # The model stores any code, so that a page survives a module's e-service being withdrawn; editors choose
+    # among the e-services the installed modules declare.
+    eservice_code = forms.ChoiceField(
+        label=_("online service"), required=False, choices=eservice_choices,
+        help_text=_("When set, and when the commune offers this service, the page offers a button to ask online."))
 
 
 class ProcedurePage(Page):
@@ -114,8 +145,9 @@ class ProcedurePage(Page):
     delay = models.CharField(_("delay"), max_length=120, blank=True, help_text=_("e.g. “Same day”, “3 days”."))
     office = models.ForeignKey("cms.OfficePage", verbose_name=_("office"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
-    eservice_code = models.CharField(_("online service"), max_length=80, blank=True, choices=eservice_choices,
-                                     help_text=_("When set, the page offers a button to ask online."))
+    eservice_code = models.CharField(
+        _("online service"), max_length=80, blank=True,
+        help_text=_("When set, and when the commune offers this service, the page offers a button to ask online."))
     body = RichTextField(_("more information"), blank=True)
 
     content_panels = [
@@ -133,10 +165,46 @@ class ProcedurePage(Page):
     parent_page_types = ["cms.ProcedureIndexPage"]
     subpage_types = []
     search_fields = Page.search_fields
+    base_form_class = ProcedurePageForm
 
     class Meta:
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
+
+    def fee_text(self, language: str) -> str:
+        """The fee as citizens read it: computed today from the régie's tariff, else the editor's note."""
+        from platform_core.eservices.fees import quote
+        from platform_core.money import format_amount
+
+        if self.tariff_code:
+            amount = quote(self.tariff_code)
+            if amount is not None:
+                return format_amount(amount, language) if amount else gettext("Free")
+        if self.fee_note:
+            return self.fee_note
+        if self.tariff_code:
+            return gettext("Set by the commune's fiscal order: ask at the office.")
+        return gettext("Free")
+
+    def online_service(self, commune):
+        """The e-service behind the "Ask online" button, or None when the commune does not offer it."""
+        from platform_core.eservices.definitions import offered_by
+
+        if not self.eservice_code:
+            return None
+        return next((service for service in offered_by(commune) if service.code == self.eservice_code), None)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import portal_language
+
+        context = super().get_context(request, *args, **kwargs)
+        language = portal_language()
+        context["fee"] = self.fee_text(language)
+        service = self.online_service(getattr(request, "commune", None))
+        context["ask_online_url"] = f"/{language}/demandes/{service.code}/" if service else None
+        # A translation copied from another language still points at that language's office.
+        context["office"] = self.office.localized.specific if self.office_id else None
+        return context
 
 
 # --- offices -----------------------------------------------------------------------------------------------------
@@ -147,6 +215,11 @@ class OfficeIndexPage(_IndexPage):
     class Meta:
         verbose_name = _("list of offices")
         verbose_name_plural = _("lists of offices")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["offices"] = OfficePage.objects.live().child_of(self).order_by("path")
+        return context
 
 
 class OfficePage(Page):
@@ -179,15 +252,38 @@ class OfficePage(Page):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both the latitude and the longitude, or neither."))
 
+    @property
+    def hours_lines(self) -> list[str]:
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def map_url(self) -> str:
+        """OpenStreetMap at the office, or a search for its address; no map is embedded (light pages)."""
+        from urllib.parse import urlencode
+
+        if self.latitude is not None and self.longitude is not None:
+            return (f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+                    f"#map=18/{self.latitude}/{self.longitude}")
+        if self.address:
+            return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})
+        return ""
+
 
 # --- news --------------------------------------------------------------------------------------------------------
 
 class NewsIndexPage(_IndexPage):
     subpage_types = ["cms.NewsArticlePage"]
+    per_page = 10
 
     class Meta:
         verbose_name = _("news index")
         verbose_name_plural = _("news indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = NewsArticlePage.objects.live().child_of(self).order_by("-date", "-pk")
+        context["articles"] = Paginator(articles, self.per_page).get_page(request.GET.get("page"))
+        return context
 
 
 class NewsArticlePage(Page):
@@ -216,6 +312,11 @@ class CouncilIndexPage(_IndexPage):
     class Meta:
         verbose_name = _("council sessions")
         verbose_name_plural = _("council sessions")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = CouncilSessionPage.objects.live().child_of(self).order_by("-date")
+        return context
 
 
 class DecisionBlock(blocks.StructBlock):
@@ -266,6 +367,15 @@ class RecruitmentIndexPage(_IndexPage):
     class Meta:
         verbose_name = _("recruitment notices")
         verbose_name_plural = _("recruitment notices")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        notices = RecruitmentNoticePage.objects.live().child_of(self)
+        today = timezone.localdate()
+        # Open competitions first, the nearest deadline on top; then the closed ones, the latest first.
+        context["open_notices"] = notices.filter(deadline__gte=today).order_by("deadline")
+        context["closed_notices"] = notices.filter(deadline__lt=today).order_by("-deadline")
+        return context
 
 
 class RecruitmentNoticePage(Page):

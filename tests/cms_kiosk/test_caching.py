@@ -132,3 +132,14 @@ def test_pages_holding_a_csrf_token_or_setting_a_cookie_are_not_stored(sefrou):
         middleware.process_view(clean, None, (), {})
         assert middleware.process_response(clean, HttpResponse("<p>plain</p>"))["X-Portal-Cache"] == "miss"
         assert middleware.process_view(clean, None, (), {}).content == b"<p>plain</p>"  # the control: stored
+
+
+def test_a_new_tariff_version_retires_cached_pages_whose_fee_it_changes(client_for, sefrou):
+    from modules.regie.models import TariffVersion
+
+    client = client_for(sefrou)
+    get(client), get(client)
+    with inside(sefrou):
+        version = TariffVersion.objects.filter(tariff__code="extrait-naissance").first()
+        version.save()
+    assert get(client)["X-Portal-Cache"] == "miss"
