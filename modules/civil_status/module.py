@@ -1,3 +1,4 @@
+from modules.civil_status.eservices import ESERVICES
 from platform_core.modules.registry import MenuEntry, ModuleSpec, Role, registry
 
 VIEW = ["civil_status.view_act", "civil_status.view_marginalmention", "civil_status.view_bureau"]
@@ -94,5 +95,6 @@ spec = registry.register(
         menu_order=100,
         apply_recipe=apply_recipe,
         seed_demo_data=seed_demo_data,
+        eservices=ESERVICES,
     )
 )
