@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,38 @@ def outside_the_browser_loop(work):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(run).result()
+
+
+@contextmanager
+def scratch_commune(slug: str, name_fr: str, name_ar: str):
+    """A commune provisioned from Sefrou's test recipe for a browser test's committed data, dropped afterwards, so
+    that Sefrou's registers stay as the other tests expect. Call it with the database unblocked; yields the
+    Commune."""
+    import yaml
+    from django.db import connection
+
+    from tenants.models import Commune
+    from tenants.recipes import parse_recipe
+    from tenants.services.provisioning import provision_commune
+    from tests.conftest import RECIPES
+
+    def create():
+        connection.set_schema_to_public()
+        data = yaml.safe_load((RECIPES / "sefrou.yaml").read_text())
+        data["commune"].update(slug=slug, name_fr=name_fr, name_ar=name_ar)
+        data["domains"] = [slug]
+        provision_commune(parse_recipe(data), check_template=False)
+        return Commune.objects.get(slug=slug)
+
+    def drop():
+        connection.set_schema_to_public()
+        commune = Commune.objects.filter(slug=slug).first()
+        if commune is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{commune.schema_name}" CASCADE')
+            commune.delete()
+
+    try:
+        yield outside_the_browser_loop(create)
+    finally:
+        outside_the_browser_loop(drop)
