@@ -11,6 +11,7 @@ v1_patterns = [
 
 urlpatterns = [
     path("v1/", include((v1_patterns, "api"), namespace="v1")),
+    path("open311/v2/", include("modules.complaints.open311")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -78,7 +78,7 @@ SHARED_APPS = [
 ]
 
 # Every module app is installed in every commune schema; a subscription switches it on at run time.
-MODULE_APPS: list[str] = ["modules.civil_status", "modules.regie"]
+MODULE_APPS: list[str] = ["modules.civil_status", "modules.regie", "modules.complaints"]
 
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platform_core.modules.gate.ModuleGateMiddleware",
+    "cms.caching.PortalCacheMiddleware",
 ]
 
 TEMPLATES = [
@@ -207,6 +208,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Casablanca"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat sends each entry to every commune's schema (an entry without `tenant_schemas` goes to all of them).
+CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler.TenantAwarePersistentScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "complaints-reminders": {"task": "modules.complaints.tasks.send_reminders", "schedule": 24 * 60 * 60},
+}
 
 # Wagtail's own background work (indexing, clean-up) goes to Celery too (platform_core.background).
 TASKS = {"default": {"BACKEND": "platform_core.background.CeleryTaskBackend"}}
@@ -253,6 +259,8 @@ STORAGES = {
 # --- Wagtail ----------------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Jamaa"
+# Seconds an anonymous visitor's copy of a portal page is kept (per commune, language and path); 0 turns it off.
+PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "300"))
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_SCHEME}://{PLATFORM_DOMAIN}"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -10,7 +10,7 @@ def test_me_describes_the_account_its_commune_roles_and_modules(client_for, sefr
     assert response.json() == {
         "username": "agent.sefrou", "first_name": "Amina", "last_name": "Tazi", "first_name_ar": "أمينة",
         "last_name_ar": "التازي", "email": "", "language": "fr", "commune": "sefrou",
-        "roles": ["noticeboard.reader"], "modules": ["civil_status", "regie", "noticeboard"],
+        "roles": ["noticeboard.reader"], "modules": ["portal", "civil_status", "regie", "complaints", "noticeboard"],
     }
 
 
