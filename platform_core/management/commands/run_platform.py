@@ -91,9 +91,13 @@ class Command(BaseCommand):
             account = f"{recipe.administrator.username} / {recipe.administrator.password}"
             console.print(f"[bold]{recipe.commune.name_fr} · {recipe.commune.name_ar}[/bold]")
             line("portal", url(host))
+            line("  online requests", url(host, "/fr/demandes/"))
+            line("  kiosk (touch screen)", url(host, "/ar/borne/"))
             line("back office", url(host, "/admin/"), account)
             for person in recipe.staff:
                 line("  staff", "", f"{person.username} / {person.password} ({', '.join(person.roles)})")
             line("API docs", url(host, "/api/docs/"), account)
+            if "complaints" in recipe.module_keys():
+                line("Open311 API", url(host, "/api/open311/v2/services.json"))
             line("health", url(host, "/healthz"))
         console.print("Stop with Ctrl-C (the embedded PostgreSQL and Redis stop with it).")
