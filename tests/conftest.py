@@ -131,3 +131,15 @@ def client_for():
         return Client(HTTP_HOST=host_of(commune) if commune else settings.PLATFORM_DOMAIN, **defaults)
 
     return make
+
+
+def says(response, message: str) -> bool:
+    """Whether the page shows `message` (an English msgid) in the page's own language, so that a test holds
+    whatever the catalogues say."""
+    import html
+
+    from django.utils import translation
+
+    with translation.override(response.get("Content-Language") or settings.LANGUAGE_CODE):
+        expected = translation.gettext(message)
+    return expected in html.unescape(response.content.decode())

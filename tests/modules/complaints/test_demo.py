@@ -3,6 +3,7 @@ nothing; the demo complaints span the 60-day clock and are seeded once."""
 
 import yaml
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from modules.complaints import selectors
 from modules.complaints.demo import seed_demo_data
@@ -16,6 +17,9 @@ DEMO = settings.BASE_DIR / "recipes" / "demo"
 def test_the_demo_section_loads_and_seeds_once(sefrou):
     section = yaml.safe_load((DEMO / "sefrou.yaml").read_text())["sections"]["complaints"]
     with inside(sefrou):
+        members = {member for entry in section["departments"] for member in entry.get("members", [])}
+        for username in members:  # the demo recipe's staff, which the test commune's recipe does not have
+            get_user_model().objects.get_or_create(username=username)
         apply_recipe(section)
         apply_recipe(section)
         assert Department.objects.filter(code__in=["voirie", "hygiene", "accueil"]).count() == 3

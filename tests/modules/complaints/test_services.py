@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, InternalError, ProgrammingError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from modules.complaints import selectors, services
 from modules.complaints.models import Complaint, ComplaintEvent, Department
@@ -121,8 +122,10 @@ def test_reopened_once_only_within_30_days(staff, monkeypatch):
         assert complaint.due_on == timezone.localdate() + datetime.timedelta(days=60)  # a new clock
         services.answer(complaint.pk, text="Le câble a été changé : c'est réparé.", actor=staff.voirie)
         assert not services.can_reopen(Complaint.objects.get(pk=complaint.pk))
-        with pytest.raises(ValidationError, match="once"):
+        with pytest.raises(ValidationError) as refused:
             services.reopen(complaint.pk, access_key=filing.access_key, reason="Encore une fois éteint.")
+        assert refused.value.messages == [gettext("This complaint was already reopened once: it cannot be reopened "
+                                                  "again.")]
     # The database refuses a second reopening whatever code runs.
     with pytest.raises((InternalError, ProgrammingError)), transaction.atomic():
         Complaint.objects.filter(pk=complaint.pk).update(reopened_at=timezone.now())
