@@ -11,13 +11,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cms.citizens import throttle
 from cms.citizens.otp import CODE_DIGITS
 from cms.citizens.selectors import normalise_identifier, profile_by_identifier
+from platform_core.attempts import AttemptLimit
 from platform_core.notifications.validators import normalise_email, normalise_phone
 
 ARABIC_NAME = re.compile(r"[\u0600-\u06FF\u0750-\u077F\s'\-]+")
 LATIN_NAME = re.compile(r"[A-Za-z\u00C0-\u024F\s'\-.]+")
+# Failed sign-ins, per account (whoever tries it) and per address (whatever account it tries).
+LOGINS_BY_IDENTIFIER = AttemptLimit("citizens:login:id", max_failures=5)
+LOGINS_BY_ADDRESS = AttemptLimit("citizens:login:ip", max_failures=20)
 
 
 def _text(autocomplete: str, **attrs) -> forms.TextInput:
@@ -170,14 +173,15 @@ class LoginForm(forms.Form):
             identifier = normalise_identifier(raw)[1]
         except ValidationError:
             identifier = raw
-        if throttle.login_blocked(self.request, identifier):
+        if LOGINS_BY_IDENTIFIER.blocked(self.request, identifier) or LOGINS_BY_ADDRESS.blocked(self.request):
             raise ValidationError(_("Too many failed attempts. Wait 15 minutes before trying again."),
                                   code="throttled")
         profile = profile_by_identifier(identifier)
         user = authenticate(self.request, username=profile.user.get_username(), password=password) if profile \
             else None
         if user is None:
-            throttle.login_failed(self.request, identifier)
+            LOGINS_BY_IDENTIFIER.count_failure(self.request, identifier)
+            LOGINS_BY_ADDRESS.count_failure(self.request)
             # The right password of an account still waiting for its code: send them to the code page.
             if profile is not None and not profile.is_verified and profile.user.check_password(password):
                 self.pending_identifier = profile.identifier
@@ -185,7 +189,7 @@ class LoginForm(forms.Form):
                                       code="pending")
             raise ValidationError(_("This phone number or e-mail address and this password do not match an "
                                     "account of this commune."), code="invalid_login")
-        throttle.login_succeeded(self.request, identifier)
+        LOGINS_BY_IDENTIFIER.forget(self.request, identifier)
         self.user = user
         return data
 

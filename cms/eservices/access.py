@@ -9,7 +9,7 @@ from django.db import connection
 
 from platform_core.attempts import AttemptLimit
 
-ATTEMPTS = AttemptLimit("eservices.track", max_failures=10, window_seconds=15 * 60)
+ATTEMPTS = AttemptLimit("eservices.track.failures", max_failures=10, window_seconds=15 * 60)
 GRANTED = "eservices.granted"
 SUBMITTED = "eservices.submitted"
 MAX_GRANTS = 20  # the requests a session remembers, most recent last

@@ -206,58 +206,43 @@ STEPS = [
     Step("issue", "Signature et délivrance", "التوقيع والتسليم", "civil_status.sign_act"),
 ]
 
-BIRTH_EXTRACT = EService(
-    code="civil_status.birth_extract",
-    module_key="civil_status",
+
+def _act_paper(code: str, paper: Paper, *, tariff: str, form_class, downloadable: bool, delay_days: int, name_fr: str,
+               name_ar: str, description_fr: str, description_ar: str) -> EService:
+    """A paper drawn from a birth act: checked against the register, then signed and issued, for a fee."""
+    return EService(
+        code=f"civil_status.{code}", module_key="civil_status", name_fr=name_fr, name_ar=name_ar,
+        description_fr=description_fr, description_ar=description_ar, form_class=lambda: form_class, steps=STEPS,
+        summary=summary, papers=[IDENTITY_CARD], processing_form=act_choice_form,
+        fee_tariff=lambda data: (tariff, {}), complete=_complete(paper), downloadable=downloadable,
+        delay_days=delay_days)
+
+
+BIRTH_EXTRACT = _act_paper(
+    "birth_extract", Paper.EXTRACT, tariff="extrait-naissance", form_class=ExtractRequestForm, downloadable=True,
+    delay_days=2,
     name_fr="Extrait d'acte de naissance",
     name_ar="نسخة موجزة من رسم الولادة",
     description_fr="L'extrait de l'acte de naissance, en arabe ou en français, à télécharger une fois signé.",
     description_ar="نسخة موجزة من رسم الولادة، بالعربية أو بالفرنسية، تحمل بعد توقيعها.",
-    form_class=lambda: ExtractRequestForm,
-    steps=STEPS,
-    summary=summary,
-    papers=[IDENTITY_CARD],
-    processing_form=act_choice_form,
-    fee_tariff=lambda data: ("extrait-naissance", {}),
-    complete=_complete(Paper.EXTRACT),
-    downloadable=True,
-    delay_days=2,
 )
 
-FULL_COPY = EService(
-    code="civil_status.full_copy",
-    module_key="civil_status",
+FULL_COPY = _act_paper(
+    "full_copy", Paper.FULL_COPY, tariff="copie-integrale", form_class=ActRequestForm, downloadable=False,
+    delay_days=3,
     name_fr="Copie intégrale d'acte de naissance",
     name_ar="نسخة كاملة من رسم الولادة",
     description_fr="La copie intégrale de l'acte de naissance, avec ses mentions marginales, à retirer au bureau.",
     description_ar="نسخة كاملة من رسم الولادة بما فيها البيانات الهامشية، تسحب من المكتب.",
-    form_class=lambda: ActRequestForm,
-    steps=STEPS,
-    summary=summary,
-    papers=[IDENTITY_CARD],
-    processing_form=act_choice_form,
-    fee_tariff=lambda data: ("copie-integrale", {}),
-    complete=_complete(Paper.FULL_COPY),
-    downloadable=False,
-    delay_days=3,
 )
 
-INDIVIDUAL_RECORD = EService(
-    code="civil_status.individual_record",
-    module_key="civil_status",
+INDIVIDUAL_RECORD = _act_paper(
+    "individual_record", Paper.INDIVIDUAL_RECORD, tariff="fiche-etat-civil", form_class=ActRequestForm,
+    downloadable=False, delay_days=3,
     name_fr="Fiche individuelle d'état civil",
     name_ar="البطاقة الشخصية للحالة المدنية",
     description_fr="La fiche individuelle d'état civil, tirée de l'acte de naissance, à retirer au bureau.",
     description_ar="البطاقة الشخصية للحالة المدنية، مستخرجة من رسم الولادة، تسحب من المكتب.",
-    form_class=lambda: ActRequestForm,
-    steps=STEPS,
-    summary=summary,
-    papers=[IDENTITY_CARD],
-    processing_form=act_choice_form,
-    fee_tariff=lambda data: ("fiche-etat-civil", {}),
-    complete=_complete(Paper.INDIVIDUAL_RECORD),
-    downloadable=False,
-    delay_days=3,
 )
 
 ESERVICES = [BIRTH_EXTRACT, FULL_COPY, INDIVIDUAL_RECORD]

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from modules.complaints.models import Category, Complaint, Department
-from modules.complaints.services import MAX_PHOTO_BYTES
+from modules.complaints.services import MAX_PHOTO_BYTES, Submitter
 from platform_core.locale import is_arabic
 
 
@@ -57,6 +57,15 @@ class ComplaintForm(forms.Form):
             self.add_error("phone", _("Give a mobile phone number or an e-mail address so that we can send you "
                                       "the answer."))
         return data
+
+    def filing(self, language: str) -> dict:
+        """The complaint and its submitter, as services.file_complaint takes them (once the form is valid)."""
+        data = self.cleaned_data
+        return {"category": data["category"], "kind": data["kind"], "description": data["description"],
+                "address": data["address"], "latitude": data.get("latitude"), "longitude": data.get("longitude"),
+                "photo": data.get("photo"),
+                "submitter": Submitter(name=data["name"], phone=data["phone"], email=data["email"],
+                                       language=language)}
 
 
 class CounterForm(ComplaintForm):

@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from modules.complaints import services, throttle
+from modules.complaints import services
 from modules.complaints.models import Category, Complaint
+from platform_core.attempts import AttemptLimit
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
-ANONYMOUS_POSTS = 10  # per address and hour
-ANONYMOUS_WINDOW_SECONDS = 60 * 60
+ANONYMOUS_POSTS = AttemptLimit("complaints.open311", max_failures=10, window_seconds=60 * 60)  # every post
 CLOSED = (Complaint.Status.ANSWERED, Complaint.Status.CLOSED)
 
 
@@ -250,7 +250,7 @@ def _api_user(request):
 
 def _post(request, fmt):
     user = _api_user(request)
-    if user is None and throttle.exhausted(request, "open311", ANONYMOUS_POSTS):
+    if user is None and ANONYMOUS_POSTS.blocked(request):
         raise Open311Error(429, _("Too many requests from this address: try again in an hour, or use an api_key."))
     data = request.POST
     code = data.get("service_code", "").strip()
@@ -277,7 +277,7 @@ def _post(request, fmt):
     except ValidationError as error:
         raise Open311Error(400, " ".join(error.messages)) from None
     if user is None:
-        throttle.count(request, "open311", ANONYMOUS_WINDOW_SECONDS)
+        ANONYMOUS_POSTS.count_failure(request)
     complaint = filing.complaint
     notice = _("Complaint %(number)s received; an answer is due by %(due)s. Access key to follow it on the "
                "commune's portal: %(key)s") % {"number": complaint.number, "key": filing.access_key,

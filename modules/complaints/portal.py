@@ -15,14 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from modules.complaints import selectors, services, throttle
+from modules.complaints import selectors, services
 from modules.complaints.forms import ComplaintForm, FollowForm, ReopenForm
 from modules.complaints.models import Complaint
+from platform_core.attempts import AttemptLimit
 from platform_core.modules.admin_views import attach_errors
 
 MAX_FAILURES = 10  # look-ups per address and window
 MAX_FILINGS = 20  # filings per address and window
 WINDOW_SECONDS = 15 * 60
+LOOKUPS = AttemptLimit("complaints.lookups", MAX_FAILURES, WINDOW_SECONDS)  # failed ones
+FILINGS = AttemptLimit("complaints.filings", MAX_FILINGS, WINDOW_SECONDS)  # every one
 FILED_SESSION_KEY = "complaints.filed"
 
 
@@ -32,23 +35,17 @@ def file(request):
     form = ComplaintForm(request.POST or None, request.FILES or None)
     refused, status = "", 200
     if request.method == "POST":
-        if throttle.exhausted(request, "filings", MAX_FILINGS):
+        if FILINGS.blocked(request):
             refused, status = _("Too many complaints from your connection. Try again in a quarter of an hour."), 429
         elif form.is_valid():
-            data = form.cleaned_data
             citizen = request.user if request.user.is_authenticated and not request.user.is_staff else None
             try:
-                filing = services.file_complaint(
-                    category=data["category"], kind=data["kind"], description=data["description"],
-                    address=data["address"], latitude=data.get("latitude"), longitude=data.get("longitude"),
-                    photo=data.get("photo"), channel=Complaint.Channel.WEB, citizen=citizen,
-                    submitter=services.Submitter(name=data["name"], phone=data["phone"], email=data["email"],
-                                                 language=request.LANGUAGE_CODE),
-                    request=request)
+                filing = services.file_complaint(**form.filing(request.LANGUAGE_CODE), channel=Complaint.Channel.WEB,
+                                                 citizen=citizen, request=request)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                throttle.count(request, "filings", WINDOW_SECONDS)
+                FILINGS.count_failure(request)
                 # The key goes through the session, never the address bar (nor a shared PC's history).
                 request.session[FILED_SESSION_KEY] = [filing.complaint.number, filing.access_key]
                 return redirect(reverse("portal-complaints:filed"))
@@ -85,14 +82,14 @@ def follow(request):
     status = 200
     if request.method == "POST":
         reopening = "reason" in request.POST
-        if throttle.exhausted(request, "lookups", MAX_FAILURES):
+        if LOOKUPS.blocked(request):
             context["refused"] = _("Too many attempts from your connection. Wait a quarter of an hour and try "
                                    "again.")
             status = 429
         elif form.is_valid():
             complaint = selectors.find_complaint(form.cleaned_data["number"], form.cleaned_data["key"])
             if complaint is None:
-                throttle.count(request, "lookups", WINDOW_SECONDS)
+                LOOKUPS.count_failure(request)
                 context["refused"] = _("No complaint matches this number and access key. Check both.")
             else:
                 reopen_form = ReopenForm(request.POST if reopening else None,

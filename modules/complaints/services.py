@@ -66,10 +66,7 @@ def complaint_number(year: int, number: int) -> str:
 
 def normalise_number(value: str) -> str:
     """"CH-2026-000123", "ch 2026 123" and "2026000123" all name complaint 123 of 2026."""
-    digits = "".join(character for character in (value or "") if character.isdigit())
-    if len(digits) < 5:
-        return ""
-    return complaint_number(int(digits[:4]), int(digits[4:]))
+    return keys.normalise_tracking_number(value, complaint_number)
 
 
 def key_matches(complaint: Complaint, access_key: str) -> bool:

@@ -178,12 +178,8 @@ class CounterView(ModuleView):
                                                                             datetime.time(9)))
             try:
                 filing = services.file_complaint(
-                    category=data["category"], kind=data["kind"], description=data["description"],
-                    address=data["address"], latitude=data.get("latitude"), longitude=data.get("longitude"),
-                    photo=data.get("photo"), channel=Complaint.Channel.COUNTER, received_at=received_at,
-                    submitter=services.Submitter(name=data["name"], phone=data["phone"], email=data["email"],
-                                                 language="ar" if is_arabic() else "fr"),
-                    actor=request.user, request=request)
+                    **form.filing("ar" if is_arabic() else "fr"), channel=Complaint.Channel.COUNTER,
+                    received_at=received_at, actor=request.user, request=request)
             except ValidationError as error:
                 attach_errors(form, error)
             else:

@@ -24,7 +24,7 @@ from platform_core.money import format_amount
 
 MAX_FAILURES = 10  # per address and window
 WINDOW_SECONDS = 15 * 60
-ATTEMPTS = AttemptLimit("regie.portal", MAX_FAILURES, WINDOW_SECONDS)
+ATTEMPTS = AttemptLimit("regie.portal.failures", MAX_FAILURES, WINDOW_SECONDS)
 
 
 class LookupForm(forms.Form):

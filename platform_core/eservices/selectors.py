@@ -12,13 +12,8 @@ from platform_core.eservices.models import RequestEvent, ServiceRequest
 def find_request(tracking_number: str, access_key: str) -> ServiceRequest | None:
     """The request with this number if the key matches, else None (one answer for a wrong number or key)."""
     number = keys.normalise_tracking_number(tracking_number)
-    service_request = ServiceRequest.objects.filter(tracking_number=number).first() if number else None
-    if service_request is None:
-        keys.access_key_digest(number, access_key)  # the same work either way: no timing difference
-        return None
-    if not keys.access_key_matches(number, access_key, service_request.access_key_digest):
-        return None
-    return service_request
+    return keys.unlocked(ServiceRequest.objects.filter(tracking_number=number).first() if number else None,
+                         number, access_key)
 
 
 def requests_of(user) -> QuerySet[ServiceRequest]:

@@ -307,37 +307,38 @@ def _reason(text: str, message: str) -> str:
     return text
 
 
-@transaction.atomic
-def refuse_request(request_id: int, *, actor, reason: str, request=None) -> ServiceRequest:
-    """Refuse with a written reason, which the citizen reads on the request page and in the SMS."""
-    reason = _reason(reason, _("Write the reason for the refusal (at least 10 characters): the citizen reads it."))
+def _stop_at_step(request_id: int, *, actor, status: str, kind: str, note: str, action: str, audited: dict,
+                  request=None, **fields) -> ServiceRequest:
+    """Stop the request at its current step with a note the citizen reads on the request page and in the SMS."""
     service_request = _locked(request_id)
     _require_open(service_request)
     service = get_eservice(service_request.service_code)
     step = _require_step_permission(actor, service_request, service)
-    service_request.status = Status.REFUSED
-    service_request.refusal_reason = reason
-    service_request.save(update_fields=["status", "refusal_reason", "updated_at"])
-    _event(service_request, Kind.REFUSED, actor=actor, note=reason, step_key=step.key)
-    _tell_citizen(service_request, _status_message(service_request, service, reason))
-    _audit("eservices.refuse", service_request, actor=actor, request=request, reason=reason)
+    service_request.status = status
+    for name, value in fields.items():
+        setattr(service_request, name, value)
+    service_request.save(update_fields=["status", *fields, "updated_at"])
+    _event(service_request, kind, actor=actor, note=note, step_key=step.key)
+    _tell_citizen(service_request, _status_message(service_request, service, note))
+    _audit(action, service_request, actor=actor, request=request, **audited)
     return service_request
+
+
+@transaction.atomic
+def refuse_request(request_id: int, *, actor, reason: str, request=None) -> ServiceRequest:
+    """Refuse with a written reason, which the citizen reads on the request page and in the SMS."""
+    reason = _reason(reason, _("Write the reason for the refusal (at least 10 characters): the citizen reads it."))
+    return _stop_at_step(request_id, actor=actor, status=Status.REFUSED, kind=Kind.REFUSED, note=reason,
+                         action="eservices.refuse", audited={"reason": reason}, request=request,
+                         refusal_reason=reason)
 
 
 @transaction.atomic
 def ask_for_papers(request_id: int, *, actor, note: str, request=None) -> ServiceRequest:
     """Ask the citizen for a missing or unreadable paper; the request waits until they send it."""
     note = _reason(note, _("Say which paper is missing (at least 10 characters): the citizen reads it."))
-    service_request = _locked(request_id)
-    _require_open(service_request)
-    service = get_eservice(service_request.service_code)
-    step = _require_step_permission(actor, service_request, service)
-    service_request.status = Status.AWAITING_DOCUMENTS
-    service_request.save(update_fields=["status", "updated_at"])
-    _event(service_request, Kind.DOCUMENTS_ASKED, actor=actor, note=note, step_key=step.key)
-    _tell_citizen(service_request, _status_message(service_request, service, note))
-    _audit("eservices.ask_for_papers", service_request, actor=actor, request=request, note=note)
-    return service_request
+    return _stop_at_step(request_id, actor=actor, status=Status.AWAITING_DOCUMENTS, kind=Kind.DOCUMENTS_ASKED,
+                         note=note, action="eservices.ask_for_papers", audited={"note": note}, request=request)
 
 
 @transaction.atomic
