@@ -28,6 +28,7 @@ Kind = RequestEvent.Kind
 SERIES = "eservices.request"
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
+FILE_SIGNATURES = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n"}
 MIN_REASON_LENGTH = 10
 
 
@@ -68,7 +69,20 @@ def _check_attachment(upload) -> str:
                               % {"name": upload.name})
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": upload.name})
+    if not _content_is(content_type, upload):
+        raise ValidationError(_("“%(name)s” is not a readable PDF file or photo: scan or photograph the paper "
+                                "again.") % {"name": upload.name})
     return content_type
+
+
+def _content_is(content_type: str, upload) -> bool:
+    """Whether the file's first bytes are those of the type the browser claims (staff open these files)."""
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    if content_type == "image/webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    return head.startswith(FILE_SIGNATURES[content_type])
 
 
 def _attach(service_request: ServiceRequest, paper_code: str, upload) -> RequestAttachment:

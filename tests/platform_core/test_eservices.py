@@ -69,6 +69,8 @@ def test_required_papers_contact_and_file_types_are_checked(sefrou_schema):
         submit(contact=services.Contact(name="X"))
     with pytest.raises(ValidationError):
         submit(attachments=[("cin", SimpleUploadedFile("virus.exe", b"MZ", content_type="application/x-msdownload"))])
+    with pytest.raises(ValidationError):  # a program renamed and sent as a PDF
+        submit(attachments=[("cin", SimpleUploadedFile("cin.pdf", b"MZ\x90\x00", content_type="application/pdf"))])
     assert ServiceRequest.objects.count() == count
 
 
