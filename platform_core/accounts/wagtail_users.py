@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import IndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 EXTRA_FIELDS = ("first_name_ar", "last_name_ar", "phone")
@@ -26,7 +27,16 @@ class JamaaUserEditForm(ArabicNamesAndPhone, UserEditForm):
         fields = UserEditForm.Meta.fields | set(EXTRA_FIELDS)
 
 
+class StaffIndexView(IndexView):
+    """The commune's staff. Citizens who signed up on the portal have accounts in the same table (the portal's
+    sign-in is Django's), but they are not staff and their details are not for this list."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(citizen_profile__isnull=True)
+
+
 class UserViewSet(WagtailUserViewSet):
+    index_view_class = StaffIndexView
     create_template_name = "accounts/users/create.html"
     edit_template_name = "accounts/users/edit.html"
 

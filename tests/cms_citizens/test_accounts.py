@@ -394,3 +394,15 @@ def test_citizen_required_sends_to_sign_in_and_back_but_never_off_site(sefrou, c
     client = client_for(sefrou)
     response = client.post(LOGIN_URL, {"identifier": PHONE, "password": PASSWORD, "next": "/fr/demandes/"})
     assert response["Location"] == "/fr/demandes/"
+
+
+def test_citizens_are_not_listed_among_the_staff(sefrou, client_for):
+    make_citizen(sefrou, client_for)
+    administrator = client_for(sefrou)
+    with inside(sefrou):
+        administrator.force_login(get_user_model().objects.get(username="admin.sefrou"))
+        citizen = CitizenProfile.objects.get(phone=PHONE).user
+    listing = administrator.get("/admin/users/")
+    assert listing.status_code == 200
+    usernames = {user.username for user in listing.context["object_list"]}
+    assert "agent.sefrou" in usernames and citizen.username not in usernames
