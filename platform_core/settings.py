@@ -75,6 +75,9 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Operators' second factor (TOTP): public schema only, where operators sign in.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 # Every module app is installed in every commune schema; a subscription switches it on at run time.
@@ -138,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platform_core.modules.gate.ModuleGateMiddleware",

@@ -6,14 +6,15 @@ from django.shortcuts import render
 from django.urls import path, reverse_lazy
 
 from platform_core.modules.registry import registry
-from tenants import selectors
+from tenants import console_auth, selectors
 
 
-def is_operator(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_staff
+def is_signed_in_operator(user) -> bool:
+    """An operator who gave both the password and the code of their authenticator app."""
+    return console_auth.is_operator(user) and user.is_verified()
 
 
-operator_required = user_passes_test(is_operator, login_url=reverse_lazy("console:login"))
+operator_required = user_passes_test(is_signed_in_operator, login_url=reverse_lazy("console:login"))
 
 
 @operator_required
@@ -36,6 +37,8 @@ def home(request):
 app_name = "console"
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="console/login.html"), name="login"),
+    path("login/", console_auth.sign_in, name="login"),
+    path("login/code/", console_auth.code, name="code"),
+    path("login/enrol/", console_auth.enrol, name="enrol"),
     path("logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("console:login")), name="logout"),
 ]

@@ -1,5 +1,6 @@
 """`make run`: bring the database up to date, provision the demo communes, then serve Jamaa with a Celery worker."""
 
+import base64
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 
 from platform_core import embedded
-from platform_core.management.commands.setup_platform import DEMO_OPERATOR
+from platform_core.management.commands.setup_platform import DEMO_OPERATOR, DEMO_OPERATOR_TOTP_KEY
 from tenants.recipes import demo_recipe_paths, load_recipe
 
 
@@ -85,6 +86,8 @@ class Command(BaseCommand):
         console.print("[bold]Jamaa is running[/bold]")
         line("Platform home", url(domain))
         line("Operators' console", url(domain, "/console/"), f"{DEMO_OPERATOR[0]} / {DEMO_OPERATOR[1]}")
+        totp_key = base64.b32encode(bytes.fromhex(DEMO_OPERATOR_TOTP_KEY)).decode()
+        line("  second factor", "", f"TOTP key {totp_key} (authenticator app), or: manage.py console_code")
         for path in demo_recipe_paths():
             recipe = load_recipe(path)
             host = recipe.hostnames()[0]

@@ -5,6 +5,8 @@ from django.db import connection
 from tenants.services.template import ensure_template
 
 DEMO_OPERATOR = ("operator", "jamaa-demo")
+# The demo operator's authenticator key (hex, as django-otp stores it): printed by `make run`, demo only.
+DEMO_OPERATOR_TOTP_KEY = "4a414d41412d44454d4f2d4f50455241544f5221"
 
 
 class Command(BaseCommand):
@@ -37,3 +39,7 @@ class Command(BaseCommand):
                 username=username, password=password, is_staff=True, is_superuser=True,
                 first_name="Operator", last_name="ICT4D", first_name_ar="مشغل", last_name_ar="المختبر",
             )
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.get_or_create(user=User.objects.get(username=username), name="console",
+                                         defaults={"key": DEMO_OPERATOR_TOTP_KEY, "confirmed": True})
