@@ -60,6 +60,16 @@ def apply_recipe(commune, section: dict) -> None:
         )
 
 
+def export_recipe() -> dict:
+    """The section `civil_status` read back: the bureaux only. The commune code is the commune's own identity and
+    delegations name people, so a recipe for another commune carries neither."""
+    from modules.civil_status.models import Bureau
+
+    bureaux = Bureau.objects.order_by("-is_main", "code")
+    return {"bureaux": [{"code": bureau.code, "name_fr": bureau.name_fr, "name_ar": bureau.name_ar,
+                         "is_main": bureau.is_main} for bureau in bureaux]}
+
+
 spec = registry.register(
     ModuleSpec(
         key="civil_status",
@@ -94,6 +104,7 @@ spec = registry.register(
         api_routes=api_routes,
         menu_order=100,
         apply_recipe=apply_recipe,
+        export_recipe=export_recipe,
         seed_demo_data=seed_demo_data,
         eservices=ESERVICES,
     )

@@ -36,6 +36,12 @@ def apply_recipe(commune, section: dict) -> None:
     apply(section)
 
 
+def export_recipe() -> dict:
+    from modules.complaints.recipe import export_section
+
+    return export_section()
+
+
 def seed_demo_data(commune, section: dict) -> None:
     from modules.complaints.demo import seed_demo_data as seed
 
@@ -69,6 +75,7 @@ spec = registry.register(
         menu_icon="warning",
         menu_order=130,
         apply_recipe=apply_recipe,
+        export_recipe=export_recipe,
         seed_demo_data=seed_demo_data,
     )
 )

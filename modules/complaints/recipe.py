@@ -41,3 +41,14 @@ def apply_recipe(section: dict) -> None:
             "keywords": entry.get("keywords", ""), "department": department, "position": position,
             "active": entry.get("active", True)})
         category.full_clean()
+
+
+def export_section() -> dict:
+    """The section read back: the services without their staff (people), and the categories in their order."""
+    departments = [{"code": d.code, "name_fr": d.name_fr, "name_ar": d.name_ar, "active": d.active}
+                   for d in Department.objects.order_by("code")]
+    categories = [{"code": c.code, "name_fr": c.name_fr, "name_ar": c.name_ar, "description_fr": c.description_fr,
+                   "description_ar": c.description_ar, "keywords": c.keywords,
+                   "department": c.department.code if c.department else None, "active": c.active}
+                  for c in Category.objects.select_related("department").order_by("position", "code")]
+    return {"departments": departments, "categories": categories}

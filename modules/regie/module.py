@@ -42,6 +42,12 @@ def apply_recipe(commune, section: dict) -> None:
     apply(section)
 
 
+def export_recipe() -> dict:
+    from modules.regie.recipe import export_section
+
+    return export_section()
+
+
 def seed_demo_data(commune, section: dict) -> None:
     from modules.regie.demo import seed_demo_data as seed
 
@@ -94,6 +100,7 @@ spec = registry.register(
         api_routes=api_routes,
         menu_order=110,
         apply_recipe=apply_recipe,
+        export_recipe=export_recipe,
         seed_demo_data=seed_demo_data,
     )
 )

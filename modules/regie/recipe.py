@@ -101,3 +101,35 @@ def apply_recipe(section: dict) -> None:
         load_books(section.get("books", []))
     except ValidationError as error:
         raise ValidationError(f"regie: {'; '.join(error.messages)}") from None
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as the recipe writes it: "1.5", not "1.5000"."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def export_section() -> dict:
+    """The section read back in the shape apply_recipe reads: the catalogue with every dated version and its zone
+    rates, and the budget's revenue lines. Receipt books are left out: they are numbered stock that each commune
+    receives from its treasury (and those in cashiers' hands name people)."""
+    tariffs = []
+    for tariff in Tariff.objects.order_by("code").prefetch_related("versions__zone_rates"):
+        versions = []
+        for version in sorted(tariff.versions.all(), key=lambda v: v.effective_from):
+            data = {"effective_from": version.effective_from.isoformat(), "fiscal_order": version.fiscal_order,
+                    "base": version.base, "payment_days": version.payment_days}
+            for key in ("rate", "minimum_amount", "exemption_threshold", "penalty_rate", "penalty_monthly_rate",
+                        "penalty_minimum"):
+                data[key] = _plain(getattr(version, key))
+            zone_rates = {zone.zone: _plain(zone.rate) for zone in sorted(version.zone_rates.all(),
+                                                                          key=lambda z: z.zone)}
+            if zone_rates:
+                data["zone_rates"] = zone_rates
+            versions.append(data)
+        tariffs.append({"code": tariff.code, "name_fr": tariff.name_fr, "name_ar": tariff.name_ar,
+                        "kind": tariff.kind, "legal_basis": tariff.legal_basis, "budget_code": tariff.budget_code,
+                        "active": tariff.active, "versions": versions})
+    budget = [{"year": line.year, "code": line.code, "label_fr": line.label_fr, "label_ar": line.label_ar,
+               "forecast": _plain(line.forecast)} for line in BudgetLine.objects.order_by("year", "code")]
+    return {"tariffs": tariffs, "budget": budget}

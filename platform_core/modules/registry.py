@@ -55,6 +55,7 @@ class ModuleSpec:
     dashboard_panels: Callable[[object], list] | None = None
     statistics: Callable[[], dict] | None = None
     apply_recipe: Callable[[object, dict], None] | None = None
+    export_recipe: Callable[[], dict] | None = None  # the module's recipe section, read back (no personal data)
     seed_demo_data: Callable[[object, dict], None] | None = None
     eservices: Sequence[object] = field(default_factory=tuple)
 
