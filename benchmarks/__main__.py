@@ -34,6 +34,7 @@ MODULES = {
     "civil_status.extrait_render_ms": "civil_status_extrait",
     **dict.fromkeys(("regie.receipts_per_s", "regie.receipts_pdf_per_s", "regie.close_day_5000_s"), "regie"),
     **dict.fromkeys(("portal.home_rps", "portal.home_p95_ms"), "portal"),
+    "tenants.sandbox_reset_s": "tenants_sandbox",
 }
 GROUPS = {
     "provision": ("provision.clone_s", "routing.rps", "migrate.noop_200_s"),
@@ -43,6 +44,7 @@ GROUPS = {
                      "civil_status.extrait_render_ms"),
     "regie": ("regie.receipts_per_s", "regie.receipts_pdf_per_s", "regie.close_day_5000_s"),
     "portal": ("portal.home_rps", "portal.home_p95_ms"),
+    "tenants": ("tenants.sandbox_reset_s",),
 }
 
 

@@ -216,6 +216,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler.TenantAwarePersistentScheduler"
 CELERY_BEAT_SCHEDULE = {
     "complaints-reminders": {"task": "modules.complaints.tasks.send_reminders", "schedule": 24 * 60 * 60},
+    # Once for the platform (public schema), not once per commune.
+    "sandbox-expiry": {"task": "tenants.tasks.expire_training_sandboxes", "schedule": 24 * 60 * 60,
+                       "tenant_schemas": ["public"]},
 }
 
 # Wagtail's own background work (indexing, clean-up) goes to Celery too (platform_core.background).

@@ -35,6 +35,9 @@ class Commune(TenantMixin):
     address_ar = models.CharField(_("address (Arabic)"), max_length=255, blank=True)
     recipe_name = models.CharField(_("recipe"), max_length=120, blank=True)
     recipe_digest = models.CharField(_("recipe digest"), max_length=64, blank=True)
+    # Training sandboxes only: the last day of the training, and the schema holding the state a reset restores.
+    training_ends_on = models.DateField(_("training ends on"), null=True, blank=True)
+    snapshot_schema = models.CharField(_("snapshot schema"), max_length=63, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
