@@ -143,3 +143,26 @@ def says(response, message: str) -> bool:
     with translation.override(response.get("Content-Language") or settings.LANGUAGE_CODE):
         expected = translation.gettext(message)
     return expected in html.unescape(response.content.decode())
+
+
+def table_state(schema: str) -> dict[str, tuple[int, str]]:
+    """Per table of the schema: its row count and the md5 of its rows in order (to compare two states)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
+        tables = [row[0] for row in cursor.fetchall()]
+        state = {}
+        for table in tables:
+            cursor.execute(f'SELECT count(*), md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) '
+                           f'FROM "{schema}"."{table}" t')
+            state[table] = cursor.fetchone()
+    return state
+
+
+def drop_commune(slug: str) -> None:
+    """Drop a commune a test provisioned for committed data: its schema and its rows in the public schema."""
+    from tenants.models import Commune
+
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{Commune.schema_name_for(slug)}" CASCADE')
+    Commune.objects.filter(slug=slug).delete()

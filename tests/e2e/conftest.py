@@ -118,7 +118,7 @@ def scratch_commune(slug: str, name_fr: str, name_ar: str):
     from tenants.models import Commune
     from tenants.recipes import parse_recipe
     from tenants.services.provisioning import provision_commune
-    from tests.conftest import RECIPES
+    from tests.conftest import RECIPES, drop_commune
 
     def create():
         connection.set_schema_to_public()
@@ -128,15 +128,7 @@ def scratch_commune(slug: str, name_fr: str, name_ar: str):
         provision_commune(parse_recipe(data), check_template=False)
         return Commune.objects.get(slug=slug)
 
-    def drop():
-        connection.set_schema_to_public()
-        commune = Commune.objects.filter(slug=slug).first()
-        if commune is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{commune.schema_name}" CASCADE')
-            commune.delete()
-
     try:
         yield outside_the_browser_loop(create)
     finally:
-        outside_the_browser_loop(drop)
+        outside_the_browser_loop(lambda: drop_commune(slug))

@@ -19,18 +19,9 @@ from tenants.recipes import parse_recipe
 from tenants.services.backup import BackupError, backup_commune, files_root, read_manifest, restore_commune
 from tenants.services.provisioning import provision_commune
 
-from ..conftest import RECIPES, inside
+from ..conftest import RECIPES, drop_commune, inside, table_state
 
 SLUG = "sefrou-sauve"
-
-
-def _drop(slug):
-    connection.set_schema_to_public()
-    commune = Commune.objects.filter(slug=slug).first()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{Commune.schema_name_for(slug)}" CASCADE')
-    if commune is not None:
-        commune.delete()
 
 
 @pytest.fixture
@@ -45,20 +36,13 @@ def scratch(django_db_setup, django_db_blocker, settings, tmp_path):
         try:
             yield commune
         finally:
-            _drop(SLUG)
+            drop_commune(SLUG)
 
 
-def snapshot(schema: str) -> dict[str, tuple[int, str]]:
-    """Per table: row count and the md5 of its rows in order."""
+def snapshot(schema: str) -> dict[str, tuple]:
+    """Per table: row count and the md5 of its rows in order; per sequence: where it stands."""
+    result = table_state(schema)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-                       "AND table_type = 'BASE TABLE' ORDER BY table_name", [schema])
-        tables = [row[0] for row in cursor.fetchall()]
-        result = {}
-        for table in tables:
-            cursor.execute(f'SELECT count(*), md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) '
-                           f'FROM "{schema}"."{table}" t')
-            result[table] = cursor.fetchone()
         cursor.execute("SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = %s", [schema])
         for (sequence,) in cursor.fetchall():
             cursor.execute(f'SELECT last_value, is_called FROM "{schema}"."{sequence}"')
@@ -92,7 +76,7 @@ def test_backup_delete_restore_gives_back_the_same_rows_and_files(scratch, tmp_p
     with pytest.raises(BackupError):
         restore_commune(archive)  # the commune is still there
 
-    _drop(SLUG)
+    drop_commune(SLUG)
     shutil.rmtree(root)
     assert not Commune.objects.filter(slug=SLUG).exists()
 
@@ -127,7 +111,7 @@ def test_an_altered_archive_is_refused_and_nothing_is_kept(scratch, tmp_path):
                 content = content[:-10] + b"0" * 10
             member.size = len(content)
             target.addfile(member, io.BytesIO(content))
-    _drop(SLUG)
+    drop_commune(SLUG)
     with pytest.raises(BackupError) as refused:
         restore_commune(altered)
     assert str(refused.value) == gettext("The part %(name)s of the archive is missing or altered.") % {

@@ -16,7 +16,7 @@ from tenants.recipes import parse_recipe
 from tenants.services.export import export_recipe, export_recipe_yaml
 from tenants.services.provisioning import provision_commune
 
-from ..conftest import RECIPES, inside
+from ..conftest import RECIPES, drop_commune, inside
 
 COPY = "sefrou-copie"
 
@@ -26,12 +26,7 @@ def committed(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         yield
-        connection.set_schema_to_public()
-        commune = Commune.objects.filter(slug=COPY).first()
-        if commune is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{commune.schema_name}" CASCADE')
-            commune.delete()
+        drop_commune(COPY)
 
 
 def configuration(commune) -> dict:

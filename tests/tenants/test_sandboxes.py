@@ -28,7 +28,7 @@ from tenants.recipes import parse_recipe
 from tenants.services import sandboxes
 from tenants.services.sandboxes import SandboxError, create_sandbox, expire_sandboxes, reset_sandbox
 
-from ..conftest import RECIPES, inside
+from ..conftest import RECIPES, inside, table_state
 
 SLUG = "formation-bac"
 TODAY = timezone.localdate()
@@ -78,19 +78,6 @@ def unblocked(django_db_blocker):
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
-
-
-def table_state(schema: str) -> dict[str, tuple[int, str]]:
-    """Per table of the schema: (row count, md5 of its rows in order)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
-        tables = [row[0] for row in cursor.fetchall()]
-        state = {}
-        for table in tables:
-            cursor.execute(f'SELECT count(*), md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) '
-                           f'FROM "{schema}"."{table}" t')
-            state[table] = cursor.fetchone()
-    return state
 
 
 def trainee_work(commune, trainee_name: str) -> dict:
