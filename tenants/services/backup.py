@@ -97,17 +97,16 @@ def pg_tool(name: str) -> Path:
 
 
 def _connection_args() -> tuple[list[str], dict]:
-    db = connection.settings_dict
-    args = ["--dbname", db["NAME"]]
-    if db.get("HOST"):
-        args += ["--host", str(db["HOST"])]
-    if db.get("PORT"):
-        args += ["--port", str(db["PORT"])]
-    if db.get("USER"):
-        args += ["--username", str(db["USER"])]
+    # Where the live connection actually went (libpq's view): a host name, or the Unix socket directory of the
+    # embedded server, which settings keep in OPTIONS rather than HOST.
+    connection.ensure_connection()
+    info = connection.connection.info
+    args = ["--dbname", info.dbname, "--host", info.host, "--port", str(info.port)]
+    if info.user:
+        args += ["--username", info.user]
     env = {"PATH": "/usr/bin:/bin", "PGCONNECT_TIMEOUT": "10"}
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = str(db["PASSWORD"])
+    if connection.settings_dict.get("PASSWORD"):
+        env["PGPASSWORD"] = str(connection.settings_dict["PASSWORD"])
     return args, env
 
 
