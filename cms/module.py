@@ -22,7 +22,7 @@ spec = registry.register(
         roles=[
             # Page rights (add and change; publish for moderators) live on the page tree in Wagtail
             # (GroupPagePermission): cms.portal.ensure_moderation grants them on the home pages.
-            Role("editor", "Rédacteur", "محرر", [*_MEDIA, "simple_translation.submit_translation"]),
+            Role("editor", "Rédacteur", "محرر", [*_MEDIA, "simple_translation.submit_translation"], essential=False),
             Role("moderator", "Modérateur", "مشرف على النشر", [
                 *_MEDIA, "simple_translation.submit_translation", "wagtailimages.delete_image",
                 "wagtaildocs.delete_document",

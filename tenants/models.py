@@ -1,5 +1,6 @@
 """The control plane, in the public schema: communes, their domains and their module subscriptions."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -38,6 +39,11 @@ class Commune(TenantMixin):
     # Training sandboxes only: the last day of the training, and the schema holding the state a reset restores.
     training_ends_on = models.DateField(_("training ends on"), null=True, blank=True)
     snapshot_schema = models.CharField(_("snapshot schema"), max_length=63, blank=True)
+    live_since = models.DateTimeField(_("live since"), null=True, blank=True)
+    # The bytes of the commune's files (uploads, papers), measured by a staggered daily task; the database's
+    # share is read live from PostgreSQL.
+    files_bytes = models.BigIntegerField(_("files (bytes)"), null=True, blank=True)
+    files_measured_at = models.DateTimeField(_("files measured at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -49,6 +55,10 @@ class Commune(TenantMixin):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         ordering = ["slug"]
+        permissions = [
+            ("operate_communes", _("Can operate communes from the console")),
+            ("run_trainings", _("Can create and reset training sandboxes")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(kind="template") | models.Q(status="live"),
@@ -105,3 +115,37 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune.slug}:{self.module_key}"
+
+
+class SupportSession(models.Model):
+    """An operator's time-limited entry into a commune's back office, with the reason given (accès support).
+
+    Kept in the public schema for the operators and mirrored in the commune's own audit journal, so the
+    commune's administrator sees every session. Never deleted; it ends when it expires or is closed.
+    """
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="support_sessions",
+                                verbose_name=_("commune"))
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_sessions",
+                                 verbose_name=_("operator"))
+    operator_name = models.CharField(_("operator's name"), max_length=200)
+    reason = models.TextField(_("reason"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    # Only a hash of the one-time entry token is kept; the token travels once, in the redirect to the commune.
+    entry_token_hash = models.CharField(max_length=64, blank=True)
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.CharField(_("ended by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("support session")
+        verbose_name_plural = _("support sessions")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("opened_at")),
+                                   name="support_session_ends_after_it_opens"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune.slug} · {self.operator_name} · {self.opened_at:%Y-%m-%d %H:%M}"

@@ -166,3 +166,15 @@ def drop_commune(slug: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{Commune.schema_name_for(slug)}" CASCADE')
     Commune.objects.filter(slug=slug).delete()
+
+
+def console_account(username: str, password: str, *, permission: str = "operate_communes"):
+    """An account of the public schema allowed into the console: an operator, or a trainer with
+    permission="run_trainings". Created in the public schema whatever the connection's current one."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    with schema_context("public"):
+        user = get_user_model().objects.create_user(username, password=password, is_staff=True)
+        user.user_permissions.add(Permission.objects.get(content_type__app_label="tenants", codename=permission))
+    return user

@@ -83,8 +83,8 @@ spec = registry.register(
                 *VIEW, "civil_status.add_delegation", "civil_status.change_delegation", "civil_status.view_delegation",
                 "civil_status.add_bureau", "civil_status.change_bureau",
                 "civil_status.import_acts",  # the historical backlog
-            ]),
-            Role("consultation", "Consultation", "اطلاع", VIEW),
+            ], essential=False),
+            Role("consultation", "Consultation", "اطلاع", VIEW, essential=False),
         ],
         admin_urls=admin_urls,
         dashboard_panels=dashboard_panels,

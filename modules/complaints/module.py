@@ -59,7 +59,7 @@ spec = registry.register(
                 *VIEW, "complaints.add_complaint", "complaints.receive_complaint",
             ]),
             Role("responder", "Répondant du service", "مجيب المصلحة", [*VIEW, "complaints.answer_complaint"]),
-            Role("consultation", "Consultation", "اطلاع", VIEW),
+            Role("consultation", "Consultation", "اطلاع", VIEW, essential=False),
         ],
         admin_urls=admin_urls,
         portal_prefix="reclamations",

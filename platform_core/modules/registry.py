@@ -23,6 +23,7 @@ class Role:
     name_fr: str
     name_ar: str
     permissions: Sequence[str] = ()  # "app_label.codename"
+    essential: bool = True  # a commune needs someone in it before going live (onboarding checklist)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class ModuleSpec:
     export_recipe: Callable[[], dict] | None = None  # the module's recipe section, read back (no personal data)
     seed_demo_data: Callable[[object, dict], None] | None = None
     eservices: Sequence[object] = field(default_factory=tuple)
+    # Called inside the commune's schema with the commune; returns checklist.ChecklistItem's.
+    onboarding_checks: Callable[[object], list] | None = None
 
     @property
     def namespace(self) -> str:

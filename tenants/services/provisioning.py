@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists, tenant_context
 
@@ -138,6 +139,8 @@ def _apply_commune_fields(commune: Commune, recipe: Recipe) -> None:
     # A recipe sets the status of a new commune; afterwards the status is the operators' business.
     if commune._state.adding:
         commune.status = section.status
+        if commune.status == Commune.Status.LIVE:
+            commune.live_since = timezone.now()
 
 
 def _check_domains_free(recipe: Recipe, commune: Commune | None) -> None:

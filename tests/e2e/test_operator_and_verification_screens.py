@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from tests.conftest import console_account
 from tests.e2e.conftest import outside_the_browser_loop, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -16,7 +17,7 @@ def operator(django_db_blocker):
 
     def create():
         connection.set_schema_to_public()
-        return get_user_model().objects.create_user("operator.e2e", password="operator-pw-2026", is_staff=True)
+        return console_account("operator.e2e", "operator-pw-2026")
 
     # Not deleted afterwards: the ORM's cascade would look for commune-only tables (tokens, Wagtail profiles) in
     # the public schema; the test database goes at the end of the session.

@@ -9,6 +9,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from platform_core.audit.models import AuditEntry
+from tests.conftest import console_account
 
 PASSWORD = "operator-pw-2026"
 
@@ -24,7 +25,7 @@ def operator(db):
     from django.db import connection
 
     connection.set_schema_to_public()
-    return get_user_model().objects.create_user("operator.test", password=PASSWORD, is_staff=True)
+    return console_account("operator.test", PASSWORD)
 
 
 def password_step(client, username="operator.test", password=PASSWORD):

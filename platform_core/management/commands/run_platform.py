@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 
 from platform_core import embedded
-from platform_core.management.commands.setup_platform import DEMO_OPERATOR, DEMO_OPERATOR_TOTP_KEY
+from platform_core.management.commands.setup_platform import DEMO_OPERATOR, DEMO_OPERATOR_TOTP_KEY, DEMO_TRAINER
 from tenants.recipes import demo_recipe_paths, load_recipe
 
 
@@ -88,6 +88,8 @@ class Command(BaseCommand):
         line("Operators' console", url(domain, "/console/"), f"{DEMO_OPERATOR[0]} / {DEMO_OPERATOR[1]}")
         totp_key = base64.b32encode(bytes.fromhex(DEMO_OPERATOR_TOTP_KEY)).decode()
         line("  second factor", "", f"TOTP key {totp_key} (authenticator app), or: manage.py console_code")
+        line("  trainer (sandboxes)", url(domain, "/console/sandboxes/"),
+             f"{DEMO_TRAINER[0]} / {DEMO_TRAINER[1]}, same TOTP key")
         for path in demo_recipe_paths():
             recipe = load_recipe(path)
             host = recipe.hostnames()[0]

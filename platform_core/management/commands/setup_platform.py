@@ -5,6 +5,7 @@ from django.db import connection
 from tenants.services.template import ensure_template
 
 DEMO_OPERATOR = ("operator", "jamaa-demo")
+DEMO_TRAINER = ("formateur", "jamaa-demo")
 # The demo operator's authenticator key (hex, as django-otp stores it): printed by `make run`, demo only.
 DEMO_OPERATOR_TOTP_KEY = "4a414d41412d44454d4f2d4f50455241544f5221"
 
@@ -30,16 +31,25 @@ class Command(BaseCommand):
             self._demo_operator()
 
     def _demo_operator(self):
+        """The demo operator (everything) and the demo trainer (training sandboxes only), with the same key."""
         from django.contrib.auth import get_user_model
-
-        User = get_user_model()
-        username, password = DEMO_OPERATOR
-        if not User.objects.filter(username=username).exists():
-            User.objects.create_user(
-                username=username, password=password, is_staff=True, is_superuser=True,
-                first_name="Operator", last_name="ICT4D", first_name_ar="مشغل", last_name_ar="المختبر",
-            )
+        from django.contrib.auth.models import Permission
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        TOTPDevice.objects.get_or_create(user=User.objects.get(username=username), name="console",
-                                         defaults={"key": DEMO_OPERATOR_TOTP_KEY, "confirmed": True})
+        User = get_user_model()
+        for (username, password), names, permission in (
+            (DEMO_OPERATOR, ("Operator", "ICT4D", "مشغل", "المختبر"), None),
+            (DEMO_TRAINER, ("Trainer", "ICT4D", "مكون", "المختبر"), "run_trainings"),
+        ):
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                first, last, first_ar, last_ar = names
+                user = User.objects.create_user(
+                    username=username, password=password, is_staff=True, is_superuser=permission is None,
+                    first_name=first, last_name=last, first_name_ar=first_ar, last_name_ar=last_ar,
+                )
+            if permission:
+                user.user_permissions.add(Permission.objects.get(content_type__app_label="tenants",
+                                                                 codename=permission))
+            TOTPDevice.objects.get_or_create(user=user, name="console",
+                                             defaults={"key": DEMO_OPERATOR_TOTP_KEY, "confirmed": True})
