@@ -12,6 +12,13 @@ _MEDIA = [
     "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
 ]
 
+
+def onboarding_checks(commune) -> list:
+    from cms.onboarding import checks
+
+    return checks(commune)
+
+
 spec = registry.register(
     ModuleSpec(
         key="portal",
@@ -19,6 +26,7 @@ spec = registry.register(
         name_ar="البوابة",
         app_label="cms",
         menu_order=50,
+        onboarding_checks=onboarding_checks,
         roles=[
             # Page rights (add and change; publish for moderators) live on the page tree in Wagtail
             # (GroupPagePermission): cms.portal.ensure_moderation grants them on the home pages.

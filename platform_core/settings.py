@@ -143,8 +143,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tenants.support_middleware.SupportSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platform_core.modules.gate.ModuleGateMiddleware",
+    "cms.coming_soon.ComingSoonMiddleware",
     "cms.caching.PortalCacheMiddleware",
 ]
 

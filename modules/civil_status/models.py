@@ -222,4 +222,9 @@ class MarginalMention(models.Model):
         return f"{self.get_kind_display()} · {self.act}"
 
 
-from modules.civil_status.importing.models import ActPageImage, ImportBatch, ImportMismatch  # noqa: E402, F401
+from modules.civil_status.importing.models import (  # noqa: E402, F401
+    ActPageImage,
+    DeclaredRegister,
+    ImportBatch,
+    ImportMismatch,
+)

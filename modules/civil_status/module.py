@@ -36,8 +36,8 @@ def seed_demo_data(commune, section: dict) -> None:
 
 
 def apply_recipe(commune, section: dict) -> None:
-    """Recipe section `civil_status`: the commune's code, its bureaux (the first is the main one unless said) and
-    the officiers' delegations (by username and bureau code)."""
+    """Recipe section `civil_status`: the commune's code, its bureaux (the first is the main one unless said),
+    the officiers' delegations (by username and bureau code) and the paper registers declared for the backlog."""
     from django.contrib.auth import get_user_model
 
     from modules.civil_status.models import Bureau, Delegation, RegistrySettings
@@ -58,16 +58,29 @@ def apply_recipe(commune, section: dict) -> None:
             defaults={"decree_date": delegation["decree_date"], "valid_from": delegation["valid_from"],
                       "valid_until": delegation.get("valid_until")},
         )
+    if section.get("declared_registers"):
+        from modules.civil_status.importing.declarations import load_declarations
+
+        load_declarations(section["declared_registers"])
 
 
 def export_recipe() -> dict:
-    """The section `civil_status` read back: the bureaux only. The commune code is the commune's own identity and
-    delegations name people, so a recipe for another commune carries neither."""
+    """The section `civil_status` read back: the bureaux and the declared paper registers. The commune code is the
+    commune's own identity and delegations name people, so a recipe for another commune carries neither."""
+    from modules.civil_status.importing.declarations import export_declarations
     from modules.civil_status.models import Bureau
 
     bureaux = Bureau.objects.order_by("-is_main", "code")
-    return {"bureaux": [{"code": bureau.code, "name_fr": bureau.name_fr, "name_ar": bureau.name_ar,
-                         "is_main": bureau.is_main} for bureau in bureaux]}
+    section = {"bureaux": [{"code": bureau.code, "name_fr": bureau.name_fr, "name_ar": bureau.name_ar,
+                            "is_main": bureau.is_main} for bureau in bureaux]}
+    declared = export_declarations()
+    return {**section, "declared_registers": declared} if declared else section
+
+
+def onboarding_checks(commune) -> list:
+    from modules.civil_status.onboarding import checks
+
+    return checks(commune)
 
 
 spec = registry.register(
@@ -83,6 +96,7 @@ spec = registry.register(
                 *VIEW, "civil_status.add_delegation", "civil_status.change_delegation", "civil_status.view_delegation",
                 "civil_status.add_bureau", "civil_status.change_bureau",
                 "civil_status.import_acts",  # the historical backlog
+                *[f"civil_status.{action}_declaredregister" for action in ("view", "add", "change", "delete")],
             ], essential=False),
             Role("consultation", "Consultation", "اطلاع", VIEW, essential=False),
         ],
@@ -98,6 +112,8 @@ spec = registry.register(
                       permission="civil_status.view_delegation"),
             MenuEntry("Reprise de l'historique", "استرجاع السجلات القديمة", "imports", icon="upload",
                       permission="civil_status.import_acts"),
+            MenuEntry("Registres déclarés", "السجلات المصرح بها", "declared_registers", icon="folder-open-inverse",
+                      permission="civil_status.view_declaredregister"),
         ],
         menu_icon="doc-full-inverse",
         api_prefix="civil-status",
@@ -107,5 +123,6 @@ spec = registry.register(
         export_recipe=export_recipe,
         seed_demo_data=seed_demo_data,
         eservices=ESERVICES,
+        onboarding_checks=onboarding_checks,
     )
 )

@@ -48,6 +48,12 @@ def seed_demo_data(commune, section: dict) -> None:
     seed(section)
 
 
+def onboarding_checks(commune) -> list:
+    from modules.complaints.onboarding import checks
+
+    return checks(commune)
+
+
 spec = registry.register(
     ModuleSpec(
         key="complaints",
@@ -77,5 +83,6 @@ spec = registry.register(
         apply_recipe=apply_recipe,
         export_recipe=export_recipe,
         seed_demo_data=seed_demo_data,
+        onboarding_checks=onboarding_checks,
     )
 )

@@ -54,6 +54,12 @@ def seed_demo_data(commune, section: dict) -> None:
     seed(section)
 
 
+def onboarding_checks(commune) -> list:
+    from modules.regie.onboarding import checks
+
+    return checks(commune)
+
+
 spec = registry.register(
     ModuleSpec(
         key="regie",
@@ -102,5 +108,6 @@ spec = registry.register(
         apply_recipe=apply_recipe,
         export_recipe=export_recipe,
         seed_demo_data=seed_demo_data,
+        onboarding_checks=onboarding_checks,
     )
 )

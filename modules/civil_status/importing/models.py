@@ -2,6 +2,7 @@
 entries and mismatches, and the scanned pages attached to the acts they loaded."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +106,38 @@ class ActPageImage(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DeclaredRegister(models.Model):
+    """A paper register the commune declares at onboarding (registre déclaré): the bureau, the kind and year, and
+    the acts it holds as counted on paper. The backlog is measured against these counts (onboarding checklist)."""
+
+    class Kind(models.TextChoices):
+        # The values of Act.Kind (this module is imported by models.py, so Act cannot be imported here).
+        BIRTH = "birth", _("Birth")
+        DEATH = "death", _("Death")
+
+    bureau = models.ForeignKey("civil_status.Bureau", on_delete=models.PROTECT, related_name="declared_registers",
+                               verbose_name=_("bureau"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("register year"), validators=[MinValueValidator(1900)])
+    acts_declared = models.PositiveIntegerField(_("acts in the register (counted on paper)"),
+                                                validators=[MinValueValidator(1)])
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("declared register")
+        verbose_name_plural = _("declared registers")
+        ordering = ["bureau__code", "kind", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "kind", "year"], name="one_declaration_per_register",
+                violation_error_message=_("This register is already declared for this bureau: change its count "
+                                          "instead.")),
+            models.CheckConstraint(condition=Q(acts_declared__gt=0), name="declared_register_holds_acts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau.code} · {self.get_kind_display()} · {self.year}"
