@@ -62,7 +62,7 @@ class CommuneSection(_Strict):
     @classmethod
     def _not_reserved(cls, slug: str) -> str:
         if slug in RESERVED_SLUGS:
-            raise ValueError(f"'{slug}' is reserved")
+            raise ValueError(_("'%(slug)s' is reserved") % {"slug": slug})
         return slug
 
 
@@ -91,23 +91,26 @@ class Recipe(_Strict):
     def _check_references(self) -> Recipe:
         unknown = [key for key in self.module_keys_requested() if key not in registry]
         if unknown:
-            raise ValueError(f"unknown module(s): {', '.join(unknown)}")
+            raise ValueError(_("unknown module(s): %(modules)s") % {"modules": ", ".join(unknown)})
         wanted = set(self.module_keys())
         for section in self.sections:
             if section not in wanted:
-                raise ValueError(f"section '{section}' is for a module the commune does not subscribe to")
+                raise ValueError(_("section '%(section)s' is for a module the commune does not subscribe to")
+                                 % {"section": section})
         for person in [self.administrator, *self.staff]:
             for role in person.roles:
-                module_key, _, role_key = role.partition(".")
+                module_key, _dot, role_key = role.partition(".")
                 if module_key not in wanted:
                     raise ValueError(
-                        f"{person.username}: role '{role}' is in a module the commune does not subscribe to"
+                        _("%(username)s: role '%(role)s' is in a module the commune does not subscribe to")
+                        % {"username": person.username, "role": role}
                     )
                 if role_key not in {r.key for r in registry.get(module_key).roles}:
-                    raise ValueError(f"{person.username}: module '{module_key}' has no role '{role_key}'")
+                    raise ValueError(_("%(username)s: module '%(module)s' has no role '%(role)s'")
+                                     % {"username": person.username, "module": module_key, "role": role_key})
         usernames = [person.username for person in [self.administrator, *self.staff]]
         if len(set(usernames)) != len(usernames):
-            raise ValueError("usernames must be unique within a recipe")
+            raise ValueError(_("usernames must be unique within a recipe"))
         return self
 
     def module_keys_requested(self) -> list[str]:
@@ -146,8 +149,43 @@ def _describe(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"]) or _("recipe")
-        lines.append(f"{where}: {item['msg']}")
+        lines.append(f"{where}: {_explain(item)}")
     return "\n".join(lines)
+
+
+def _explain(item: dict) -> str:
+    """Pydantic's message for one error, in the operator's language for the errors a recipe meets."""
+    context = item.get("ctx") or {}
+    if item["type"] == "value_error":  # our validators' messages, already translated
+        return str(context.get("error", item["msg"]))
+    messages = {
+        "missing": _("this field is required"),
+        "extra_forbidden": _("unknown field (check its spelling and indentation)"),
+        "string_too_short": _("at least %(min_length)s characters"),
+        "string_too_long": _("at most %(max_length)s characters"),
+        "string_pattern_mismatch": _("not in the expected form (%(pattern)s)"),
+        "literal_error": _("must be one of: %(expected)s"),
+        "string_type": _("must be text"),
+        "int_parsing": _("must be a whole number"),
+        "int_type": _("must be a whole number"),
+        "bool_parsing": _("must be true or false"),
+        "bool_type": _("must be true or false"),
+        "list_type": _("must be a list"),
+        "dict_type": _("must be a mapping (key: value)"),
+        "model_type": _("must be a mapping (key: value)"),
+        "date_from_datetime_parsing": _("must be a date (YYYY-MM-DD)"),
+        "date_parsing": _("must be a date (YYYY-MM-DD)"),
+        "date_type": _("must be a date (YYYY-MM-DD)"),
+        "decimal_parsing": _("must be a number"),
+        "float_parsing": _("must be a number"),
+    }
+    message = messages.get(item["type"])
+    if message is None:
+        return item["msg"]
+    try:
+        return message % {key: str(value) for key, value in context.items()}
+    except (KeyError, TypeError):
+        return item["msg"]
 
 
 def parse_recipe(data: dict, source: Path | None = None) -> Recipe:

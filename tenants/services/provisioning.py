@@ -46,7 +46,7 @@ class ProvisionResult:
     generated_passwords: dict[str, str] = field(default_factory=dict)
 
 
-def provision_commune(recipe: Recipe, *, actor=None, check_template: bool = True) -> ProvisionResult:
+def provision_commune(recipe: Recipe, *, actor=None, request=None, check_template: bool = True) -> ProvisionResult:
     """Create the commune a recipe describes, or bring it in line with the recipe. Returns what was done."""
     started = time.perf_counter()
     if check_template:
@@ -55,7 +55,7 @@ def provision_commune(recipe: Recipe, *, actor=None, check_template: bool = True
     try:
         with transaction.atomic(durable=True):
             lock_provisioning_in_transaction()
-            result = _provision_locked(recipe, actor=actor)
+            result = _provision_locked(recipe, actor=actor, request=request)
     except (RecipeError, ProvisioningError):
         raise
     except Exception as error:
@@ -70,7 +70,7 @@ def provision_commune(recipe: Recipe, *, actor=None, check_template: bool = True
     return result
 
 
-def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
+def _provision_locked(recipe: Recipe, *, actor, request) -> ProvisionResult:
     digest = recipe.digest()
     commune = Commune.objects.filter(slug=recipe.commune.slug).first()
     if commune is not None and commune.is_template:
@@ -106,6 +106,7 @@ def _provision_locked(recipe: Recipe, *, actor) -> ProvisionResult:
         "tenants.provision_commune",
         actor=actor,
         target=commune,
+        request=request,
         after={"recipe": commune.recipe_name, "digest": digest, "created": created, "modules": recipe.module_keys()},
     )
     return ProvisionResult(commune=commune, created=created, changed=True, seconds=0.0, generated_passwords=passwords)

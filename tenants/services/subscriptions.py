@@ -1,7 +1,6 @@
 """Switching a commune's modules on and off (run-time: no migration, no restart)."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from platform_core.audit import services as audit
@@ -9,8 +8,9 @@ from platform_core.modules.registry import registry
 from tenants.models import Commune, Subscription
 
 
-def set_subscriptions(commune: Commune, module_keys, *, actor=None) -> list[str]:
-    """Make exactly these modules (and those they require) active for the commune; returns the active keys."""
+def set_subscriptions(commune: Commune, module_keys, *, actor=None, request=None) -> list[str]:
+    """Make exactly these modules active for the commune, with those they require (kept on even when not asked
+    for); returns the active keys."""
     wanted = registry.with_dependencies(module_keys)
     with schema_context("public"), transaction.atomic():
         current = {s.module_key: s for s in Subscription.objects.select_for_update().filter(commune=commune)}
@@ -26,7 +26,6 @@ def set_subscriptions(commune: Commune, module_keys, *, actor=None) -> list[str]
                 changes.append(("on", key))
         for key, subscription in current.items():
             if key not in wanted and subscription.active:
-                _refuse_if_required(key, wanted)
                 subscription.active = False
                 subscription.save(update_fields=["active", "changed_at"])
                 changes.append(("off", key))
@@ -35,15 +34,9 @@ def set_subscriptions(commune: Commune, module_keys, *, actor=None) -> list[str]
                 "tenants.set_subscriptions",
                 actor=actor,
                 target=commune,
+                request=request,
                 before={"modules": sorted(k for k, s in current.items() if s.active)},
                 after={"modules": sorted(wanted)},
             )
     return wanted
 
-
-def _refuse_if_required(key: str, wanted: list[str]) -> None:
-    for other in wanted:
-        if key in registry.get(other).requires:
-            raise ValueError(
-                _("The module %(module)s cannot be switched off: %(other)s needs it.") % {"module": key, "other": other}
-            )

@@ -134,8 +134,22 @@ def test_concurrent_provisioning_of_one_recipe_is_serialised(committed):
 def test_bad_recipes_are_refused_with_the_reason(change, message):
     data = copy.deepcopy(BASE)
     data.update(change)
-    with pytest.raises(RecipeError, match=message):
+    with translation.override("en"), pytest.raises(RecipeError, match=message):
         parse_recipe(data)
+
+
+def test_recipe_errors_are_in_the_operators_language():
+    data = copy.deepcopy(BASE)
+    del data["administrator"]
+    data["commune"] = {**BASE["commune"], "kind": "museum"}
+    with translation.override("fr"), pytest.raises(RecipeError) as refused:
+        parse_recipe(data)
+    with translation.override("fr"):
+        required = translation.gettext("this field is required")
+        assert required != "this field is required"  # the French catalogue has it
+        assert f"administrator: {required}" in str(refused.value)
+        assert "commune.kind: " + translation.gettext("must be one of: %(expected)s") % {
+            "expected": "'production' or 'training'"} in str(refused.value)
 
 
 def test_recipe_files_are_read_with_clear_errors(tmp_path):
