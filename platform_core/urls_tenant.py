@@ -12,6 +12,7 @@ from platform_core.modules.urls import portal_urlpatterns
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
+    path("admin/support/", include("tenants.support_views")),  # the signed-out entry link, before Wagtail's
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),

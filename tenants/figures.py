@@ -14,11 +14,12 @@ from django.apps import apps
 from django.db import connection
 
 from tenants.models import Commune
+from tenants.services.support import SUPPORT_PREFIX
 
 
 @dataclass(frozen=True)
 class CommuneFigures:
-    staff: int  # active accounts that are not citizens' portal accounts
+    staff: int  # active accounts that are neither citizens' portal accounts nor operators' support accounts
     acts: int  # signed civil-status acts
     receipts: int  # receipts issued (voided ones included: their numbers are used)
     requests: int  # citizens' online requests
@@ -40,7 +41,7 @@ def _select_for(schema: str) -> str:
     user, citizen = _table("accounts.User"), _table("citizens.CitizenProfile")
     return f"""
         SELECT %s,
-            (SELECT count(*) FROM {s}.{user} u WHERE u.is_active
+            (SELECT count(*) FROM {s}.{user} u WHERE u.is_active AND u.username NOT LIKE %s
                 AND NOT EXISTS (SELECT 1 FROM {s}.{citizen} c WHERE c.user_id = u.id)),
             (SELECT count(*) FROM {s}.{_table("civil_status.Act")} WHERE status = 'signed'),
             (SELECT count(*) FROM {s}.{_table("regie.Receipt")}),
@@ -62,7 +63,8 @@ def live_figures(communes: list[Commune]) -> dict[str, CommuneFigures]:
         if not schemas:
             return {}
         cursor.execute(" UNION ALL ".join(_select_for(schema) for schema in schemas),
-                       [value for schema in schemas for value in (schema, connection.ops.quote_name(schema))])
+                       [value for schema in schemas
+                        for value in (schema, f"{SUPPORT_PREFIX}%", connection.ops.quote_name(schema))])
         rows = cursor.fetchall()
     files = {commune.schema_name: commune.files_bytes for commune in communes}
     return {

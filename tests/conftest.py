@@ -160,11 +160,14 @@ def table_state(schema: str) -> dict[str, tuple[int, str]]:
 
 def drop_commune(slug: str) -> None:
     """Drop a commune a test provisioned for committed data: its schema and its rows in the public schema."""
-    from tenants.models import Commune
+    from tenants.models import Commune, SupportSession
 
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
+        if connection.in_atomic_block:  # inside a test's transaction, deferred triggers would block the DROP
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f'DROP SCHEMA IF EXISTS "{Commune.schema_name_for(slug)}" CASCADE')
+    SupportSession.objects.filter(commune__slug=slug).delete()  # kept forever in production, not in tests
     Commune.objects.filter(slug=slug).delete()
 
 

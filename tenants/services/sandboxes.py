@@ -208,19 +208,26 @@ def expire_sandboxes(*, today: datetime.date | None = None, actor=None) -> list[
     expired = list(Commune.objects.filter(kind=Commune.Kind.TRAINING, training_ends_on__lt=today)
                    .exclude(status=Commune.Status.ARCHIVED))
     for commune in expired:
-        with transaction.atomic(durable=True):
-            lock_provisioning_in_transaction()
-            snapshot = commune.snapshot_schema
-            if snapshot:
-                with connection.cursor() as cursor:
-                    cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(snapshot)} CASCADE")
-            commune.status = Commune.Status.ARCHIVED
-            commune.snapshot_schema = ""
-            commune.save(update_fields=["status", "snapshot_schema", "updated_at"])
-            audit.record("tenants.sandbox_expired", actor=actor, target=commune,
-                         after={"ends_on": str(commune.training_ends_on), "snapshot_dropped": snapshot})
-        _remove_files(snapshot)
+        retire_sandbox(commune, actor=actor)
     return expired
+
+
+def retire_sandbox(commune: Commune, *, actor=None, request=None) -> Commune:
+    """Archive one sandbox and drop its snapshot."""
+    connection.set_schema_to_public()
+    with transaction.atomic(durable=True):
+        lock_provisioning_in_transaction()
+        snapshot = commune.snapshot_schema
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(snapshot)} CASCADE")
+        commune.status = Commune.Status.ARCHIVED
+        commune.snapshot_schema = ""
+        commune.save(update_fields=["status", "snapshot_schema", "updated_at"])
+        audit.record("tenants.sandbox_expired", actor=actor, target=commune, request=request,
+                     after={"ends_on": str(commune.training_ends_on), "snapshot_dropped": snapshot})
+    _remove_files(snapshot)
+    return commune
 
 
 def drop_sandbox(commune: Commune) -> None:
