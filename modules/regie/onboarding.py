@@ -54,11 +54,11 @@ def _receipt_books_item() -> ChecklistItem:
         status__in=[ReceiptBook.Status.IN_STOCK, ReceiptBook.Status.ISSUED, ReceiptBook.Status.IN_USE],
     ).aggregate(books=Count("pk"), held=Count("pk", filter=~Q(status=ReceiptBook.Status.IN_STOCK)))
     if counts["books"]:
-        detail = ngettext("%(count)d counter receipt book of %(year)d received",
-                          "%(count)d counter receipt books of %(year)d received",
+        detail = ngettext("%(count)d counter receipt book of %(year)d received.",
+                          "%(count)d counter receipt books of %(year)d received.",
                           counts["books"]) % {"count": counts["books"], "year": year}
-        detail += ", " + ngettext("%(count)d in a cashier's hands.", "%(count)d in cashiers' hands.",
-                                  counts["held"]) % {"count": counts["held"]}
+        detail += " " + ngettext("%(count)d of them in a cashier's hands.", "%(count)d of them in cashiers' hands.",
+                                 counts["held"]) % {"count": counts["held"]}
     else:
         detail = _("No counter receipt book of %(year)d yet: record the books received from the Trésorerie.") % {
             "year": year}
