@@ -5,7 +5,7 @@ from django.db import connection
 from tenants.services.template import ensure_template
 
 DEMO_OPERATOR = ("operator", "jamaa-demo")
-DEMO_TRAINER = ("formateur", "jamaa-demo")
+DEMO_TRAINER = ("trainer", "jamaa-demo")
 # The demo operator's authenticator key (hex, as django-otp stores it): printed by `make run`, demo only.
 DEMO_OPERATOR_TOTP_KEY = "4a414d41412d44454d4f2d4f50455241544f5221"
 
