@@ -5,7 +5,7 @@ migrate.noop_200_s), `routing` or `migrate` (one figure each), the group `civil_
 (civil_status.search_p95_ms, civil_status.import_rows_per_s, civil_status.extrait_render_ms), the group `regie`
 (regie.receipts_per_s, regie.receipts_pdf_per_s, regie.close_day_5000_s), the group `portal` (portal.home_rps,
 portal.home_p95_ms), the group `tenants` (tenants.sandbox_reset_s, tenants.migrate_all_noop_200_s,
-tenants.migrate_all_one_200_s), or a figure's own name (`provision.clone_s`).
+tenants.migrate_all_one_200_s, tenants.console_figures_50_ms), or a figure's own name (`provision.clone_s`).
 Without --only, everything runs. results.json holds the figures of this run only, so that no figure is ever
 read beside a baseline from another run.
 """
@@ -37,6 +37,7 @@ MODULES = {
     **dict.fromkeys(("portal.home_rps", "portal.home_p95_ms"), "portal"),
     "tenants.sandbox_reset_s": "tenants_sandbox",
     **dict.fromkeys(("tenants.migrate_all_noop_200_s", "tenants.migrate_all_one_200_s"), "tenants_migrate"),
+    "tenants.console_figures_50_ms": "tenants_figures",
 }
 GROUPS = {
     "provision": ("provision.clone_s", "routing.rps", "migrate.noop_200_s"),
@@ -46,7 +47,8 @@ GROUPS = {
                      "civil_status.extrait_render_ms"),
     "regie": ("regie.receipts_per_s", "regie.receipts_pdf_per_s", "regie.close_day_5000_s"),
     "portal": ("portal.home_rps", "portal.home_p95_ms"),
-    "tenants": ("tenants.sandbox_reset_s", "tenants.migrate_all_noop_200_s", "tenants.migrate_all_one_200_s"),
+    "tenants": ("tenants.sandbox_reset_s", "tenants.migrate_all_noop_200_s", "tenants.migrate_all_one_200_s",
+                "tenants.console_figures_50_ms"),
 }
 
 

@@ -214,10 +214,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Casablanca"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Beat sends each entry to every commune's schema (an entry without `tenant_schemas` goes to all of them).
-CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler.TenantAwarePersistentScheduler"
+# Per-commune jobs run once per day (or hour) in each commune, each commune at its own fixed time within the
+# job's window (local time, CELERY_TIMEZONE), so that hundreds of communes never fire at once; `statuses` says
+# which communes get the job (never archived ones or the template). See tenants.scheduling.
+CELERY_BEAT_SCHEDULER = "tenants.scheduling.StaggeredTenantScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "complaints-reminders": {"task": "modules.complaints.tasks.send_reminders", "schedule": 24 * 60 * 60},
+    # Reminders reach staff by SMS or e-mail: before the offices open, not at night; not while suspended.
+    "complaints-reminders": {"task": "modules.complaints.tasks.send_reminders",
+                             "every": "day", "window": ("06:30", "08:00"), "statuses": ("onboarding", "live")},
+    # Files used, for the console: at night; a suspended commune's files still take room.
+    "files-usage": {"task": "tenants.tasks.measure_commune_files",
+                    "every": "day", "window": ("00:30", "05:30"), "statuses": ("onboarding", "live", "suspended")},
     # Once for the platform (public schema), not once per commune.
     "sandbox-expiry": {"task": "tenants.tasks.expire_training_sandboxes", "schedule": 24 * 60 * 60,
                        "tenant_schemas": ["public"]},

@@ -1,10 +1,25 @@
-"""Celery tasks of the control plane; they run in the public schema."""
+"""Celery tasks of the control plane. expire_training_sandboxes runs in the public schema; measure_commune_files
+runs in each commune's schema, sent there by beat at the commune's own time (tenants.scheduling)."""
+
+from django.db import connection
 
 from platform_core.celery import app
+from tenants.models import Commune
 from tenants.services.sandboxes import expire_sandboxes
+from tenants.services.usage import measure_files
 
 
 @app.task(ignore_result=True)
 def expire_training_sandboxes() -> list[str]:
     """Archive the sandboxes whose training has ended and drop their snapshots (daily, from beat)."""
     return [commune.slug for commune in expire_sandboxes()]
+
+
+@app.task(ignore_result=True)
+def measure_commune_files() -> int | None:
+    """Count the files of the commune this task was sent to, for the console's "storage used" (daily, from
+    beat). Sent to the public schema by mistake, it measures nothing."""
+    commune = getattr(connection, "tenant", None)
+    if not isinstance(commune, Commune) or commune.schema_name != connection.schema_name:
+        return None
+    return measure_files(commune)

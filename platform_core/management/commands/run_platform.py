@@ -1,4 +1,5 @@
-"""`make run`: bring the database up to date, provision the demo communes, then serve Jamaa with a Celery worker."""
+"""`make run`: bring the database up to date, provision the demo communes, then serve Jamaa with a Celery worker
+and beat."""
 
 import base64
 import os
@@ -18,11 +19,12 @@ from tenants.recipes import demo_recipe_paths, load_recipe
 
 
 class Command(BaseCommand):
-    help = "Run Jamaa for development: embedded services, migrations, demo communes, web server and Celery worker."
+    help = ("Run Jamaa for development: embedded services, migrations, demo communes, web server, Celery worker "
+            "and beat.")
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-worker", action="store_true", help="Do not start a Celery worker.")
+        parser.add_argument("--no-worker", action="store_true", help="Do not start a Celery worker and beat.")
         parser.add_argument("--setup-only", action="store_true", help="Prepare everything, print the URLs, exit.")
 
     def handle(self, *args, port, no_worker, setup_only, **options):
@@ -40,6 +42,12 @@ class Command(BaseCommand):
             children.append(subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "platform_core", "worker", "--loglevel", "warning",
                  "--concurrency", "2", "--hostname", f"jamaa-dev-{os.getpid()}@%h"],
+                env=env,
+            ))
+            # Beat sends the scheduled jobs, each commune at its own time (tenants.scheduling); only ever one beat.
+            children.append(subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "platform_core", "beat", "--loglevel", "warning",
+                 "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")],
                 env=env,
             ))
         children.append(subprocess.Popen(
