@@ -222,9 +222,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders reach staff by SMS or e-mail: before the offices open, not at night; not while suspended.
     "complaints-reminders": {"task": "modules.complaints.tasks.send_reminders",
                              "every": "day", "window": ("06:30", "08:00"), "statuses": ("onboarding", "live")},
-    # Files used, for the console: at night; a suspended commune's files still take room.
-    "files-usage": {"task": "tenants.tasks.measure_commune_files",
-                    "every": "day", "window": ("00:30", "05:30"), "statuses": ("onboarding", "live", "suspended")},
+    # Storage used (database and files), for the console: at night; a suspended commune still takes room.
+    "storage-usage": {"task": "tenants.tasks.measure_commune_storage",
+                      "every": "day", "window": ("00:30", "05:30"), "statuses": ("onboarding", "live", "suspended")},
     # Once for the platform (public schema), not once per commune.
     "sandbox-expiry": {"task": "tenants.tasks.expire_training_sandboxes", "schedule": 24 * 60 * 60,
                        "tenant_schemas": ["public"]},

@@ -23,12 +23,16 @@ class CommuneFigures:
     acts: int  # signed civil-status acts
     receipts: int  # receipts issued (voided ones included: their numbers are used)
     requests: int  # citizens' online requests
-    database_bytes: int
-    files_bytes: int | None  # measured daily; None until the first measure
     last_activity: datetime | None  # the newest entry of the commune's audit journal
+    # Storage is measured daily (tenants.services.usage), not counted here: None until the first measure.
+    database_bytes: int | None
+    files_bytes: int | None
+    storage_measured_at: datetime | None
 
     @property
-    def storage_bytes(self) -> int:
+    def storage_bytes(self) -> int | None:
+        if self.database_bytes is None:
+            return None
         return self.database_bytes + (self.files_bytes or 0)
 
 
@@ -46,8 +50,6 @@ def _select_for(schema: str) -> str:
             (SELECT count(*) FROM {s}.{_table("civil_status.Act")} WHERE status = 'signed'),
             (SELECT count(*) FROM {s}.{_table("regie.Receipt")}),
             (SELECT count(*) FROM {s}.{_table("eservices.ServiceRequest")}),
-            (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
-                WHERE c.relnamespace = %s::regnamespace AND c.relkind IN ('r', 'm', 'p')),
             (SELECT recorded_at FROM {s}.{_table("audit.AuditEntry")} ORDER BY sequence DESC LIMIT 1)"""
 
 
@@ -63,13 +65,13 @@ def live_figures(communes: list[Commune]) -> dict[str, CommuneFigures]:
         if not schemas:
             return {}
         cursor.execute(" UNION ALL ".join(_select_for(schema) for schema in schemas),
-                       [value for schema in schemas
-                        for value in (schema, f"{SUPPORT_PREFIX}%", connection.ops.quote_name(schema))])
+                       [value for schema in schemas for value in (schema, f"{SUPPORT_PREFIX}%")])
         rows = cursor.fetchall()
-    files = {commune.schema_name: commune.files_bytes for commune in communes}
+    measured = {commune.schema_name: commune for commune in communes}
     return {
         schema: CommuneFigures(staff=staff, acts=acts, receipts=receipts, requests=requests,
-                               database_bytes=database_bytes, files_bytes=files.get(schema),
-                               last_activity=last_activity)
-        for schema, staff, acts, receipts, requests, database_bytes, last_activity in rows
+                               last_activity=last_activity, database_bytes=measured[schema].database_bytes,
+                               files_bytes=measured[schema].files_bytes,
+                               storage_measured_at=measured[schema].storage_measured_at)
+        for schema, staff, acts, receipts, requests, last_activity in rows
     }

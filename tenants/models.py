@@ -40,10 +40,11 @@ class Commune(TenantMixin):
     training_ends_on = models.DateField(_("training ends on"), null=True, blank=True)
     snapshot_schema = models.CharField(_("snapshot schema"), max_length=63, blank=True)
     live_since = models.DateTimeField(_("live since"), null=True, blank=True)
-    # The bytes of the commune's files (uploads, papers), measured by a staggered daily task; the database's
-    # share is read live from PostgreSQL.
+    # Storage used, measured by a staggered daily task (or on demand from the console): sizing every relation of
+    # hundreds of schemas each time the console's list is shown would cost seconds.
+    database_bytes = models.BigIntegerField(_("database (bytes)"), null=True, blank=True)
     files_bytes = models.BigIntegerField(_("files (bytes)"), null=True, blank=True)
-    files_measured_at = models.DateTimeField(_("files measured at"), null=True, blank=True)
+    storage_measured_at = models.DateTimeField(_("storage measured at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -1,4 +1,4 @@
-"""Celery tasks of the control plane. expire_training_sandboxes runs in the public schema; measure_commune_files
+"""Celery tasks of the control plane. expire_training_sandboxes runs in the public schema; measure_commune_storage
 runs in each commune's schema, sent there by beat at the commune's own time (tenants.scheduling)."""
 
 from django.db import connection
@@ -6,7 +6,7 @@ from django.db import connection
 from platform_core.celery import app
 from tenants.models import Commune
 from tenants.services.sandboxes import expire_sandboxes
-from tenants.services.usage import measure_files
+from tenants.services.usage import measure_storage
 
 
 @app.task(ignore_result=True)
@@ -16,10 +16,10 @@ def expire_training_sandboxes() -> list[str]:
 
 
 @app.task(ignore_result=True)
-def measure_commune_files() -> int | None:
-    """Count the files of the commune this task was sent to, for the console's "storage used" (daily, from
-    beat). Sent to the public schema by mistake, it measures nothing."""
+def measure_commune_storage() -> int | None:
+    """Measure the database and files of the commune this task was sent to, for the console's "storage used"
+    (daily, from beat); returns the total in bytes. Sent to the public schema by mistake, it measures nothing."""
     commune = getattr(connection, "tenant", None)
     if not isinstance(commune, Commune) or commune.schema_name != connection.schema_name:
         return None
-    return measure_files(commune)
+    return measure_storage(commune).total

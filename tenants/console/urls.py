@@ -13,6 +13,7 @@ urlpatterns = [
     path("communes/<slug:slug>/suspend/", actions.act, {"action": "suspend"}, name="commune_suspend"),
     path("communes/<slug:slug>/resume/", actions.act, {"action": "resume"}, name="commune_resume"),
     path("communes/<slug:slug>/archive/", actions.act, {"action": "archive"}, name="commune_archive"),
+    path("communes/<slug:slug>/measure/", actions.measure, name="commune_measure"),
     path("communes/<slug:slug>/support/", include("tenants.console.support")),
     path("sandboxes/", include("tenants.console.sandboxes")),
     path("login/", auth.sign_in, name="login"),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -99,16 +99,21 @@ def test_the_list_shows_every_commune_but_the_template_with_its_real_figures(con
     page = response.content.decode()
     assert 'href="/console/communes/sefrou/"' in page and 'href="http://sefrou.localhost/"' in page
     assert "جماعة صفرو" in page and "Commune de Sefrou" in page
-    assert says(response, "files never measured")  # no commune measured yet in the test database
+    assert says(response, "not measured yet")  # no commune measured yet in the test database
     assert shows_count(response, 3)
 
 
-def test_storage_says_files_when_they_were_measured(console, sefrou):
-    Commune.objects.filter(pk=sefrou.pk).update(files_bytes=5 * 1024 * 1024)
+def test_storage_is_shown_once_measured_and_can_be_measured_now(console, sefrou):
+    Commune.objects.filter(pk=sefrou.pk).update(database_bytes=7 * 1024 * 1024, files_bytes=5 * 1024 * 1024,
+                                                storage_measured_at=timezone.now())
     response = console.get("/console/?q=sefrou&kind=production")
-    row = response.context["rows"][0]
-    assert row["figures"].files_bytes == 5 * 1024 * 1024
-    assert row["figures"].storage_bytes == row["figures"].database_bytes + 5 * 1024 * 1024
+    assert response.context["rows"][0]["figures"].storage_bytes == 12 * 1024 * 1024
+
+    response = console.post("/console/communes/sefrou/measure/", follow=True)
+    sefrou.refresh_from_db()
+    assert sefrou.database_bytes > 1_000_000 and sefrou.files_bytes is not None
+    assert response.context["figures"].storage_bytes == sefrou.database_bytes + sefrou.files_bytes
+    assert console.get("/console/communes/sefrou/measure/").status_code == 405
 
 
 @pytest.mark.parametrize(("query", "expected"), [

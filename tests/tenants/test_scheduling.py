@@ -130,7 +130,7 @@ def test_a_day_of_300_communes_each_once_in_its_window_spread_evenly(communes, t
 
     born = {}
 
-    def create_commune():  # at 03:00, after files-usage started and before the reminders' window
+    def create_commune():  # at 03:00, after storage-usage started and before the reminders' window
         born["at"] = clock.now
         Commune.objects.create(schema_name="beat_newborn", slug="beat-newborn", name_fr="Nouvelle",
                                name_ar="جديدة", status=Commune.Status.ONBOARDING)
@@ -201,7 +201,7 @@ def test_a_restarted_beat_neither_repeats_nor_forgets_a_commune(communes, tmp_pa
     second.close()
 
     counts = per_job(sent)
-    for name in ("complaints-reminders", "files-usage"):
+    for name in ("complaints-reminders", "storage-usage"):
         assert set(counts[name].values()) == {1}
         assert set(counts[name]) == eligible(commune_jobs()[name])
 
@@ -221,7 +221,7 @@ def test_a_beat_killed_mid_window_sends_nothing_twice(communes, tmp_path):
     run_until(second, clock, local(DAY, 23, 59))
     second.close()
     first.close()
-    for name in ("complaints-reminders", "files-usage"):
+    for name in ("complaints-reminders", "storage-usage"):
         counts = per_job(sent)[name]
         assert set(counts.values()) == {1}
         assert set(counts) == eligible(commune_jobs()[name])
@@ -243,15 +243,15 @@ def test_the_next_day_everyone_runs_again_once(communes, tmp_path):
 
 @pytest.mark.parametrize("day", [dt.date(2026, 2, 15), dt.date(2026, 3, 22)], ids=["clocks-back", "clocks-forward"])
 def test_clock_changes_in_the_night_window_still_run_each_commune_once(communes, tmp_path, day):
-    """Morocco changes its clocks around Ramadan at 02:00-03:00, inside the files-usage window."""
+    """Morocco changes its clocks around Ramadan at 02:00-03:00, inside the storage-usage window."""
     clock = Clock(local(day, 0))
     sent: list[Sent] = []
     scheduler = start_beat(make_app(clock), tmp_path, sent)
     run_until(scheduler, clock, local(day, 6))
     scheduler.close()
-    counts = per_job(sent)["files-usage"]
+    counts = per_job(sent)["storage-usage"]
     assert set(counts.values()) == {1}
-    assert set(counts) == eligible(commune_jobs()["files-usage"])
+    assert set(counts) == eligible(commune_jobs()["storage-usage"])
 
 
 def test_an_hourly_job_runs_each_commune_once_an_hour_within_its_minutes(communes, tmp_path):
@@ -277,7 +277,7 @@ def test_offsets_are_stable_across_processes_and_within_the_window():
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            cwd=settings.BASE_DIR, env=env)
     assert float(other.stdout) == fraction("complaints-reminders", "sefrou")
-    assert fraction("complaints-reminders", "sefrou") != fraction("files-usage", "sefrou")
+    assert fraction("complaints-reminders", "sefrou") != fraction("storage-usage", "sefrou")
     for number in range(COMMUNES):
         offset = job.offset(f"beat_{number:03d}")
         assert job.start <= offset < job.end

@@ -1,4 +1,4 @@
-"""Storage used by a commune (tenants.services.usage) and its daily measure (tenants.tasks.measure_commune_files):
+"""Storage used by a commune (tenants.services.usage) and its daily measure (tenants.tasks.measure_commune_storage):
 a commune's files count for it and never for another commune, on the local disk and on S3 (a moto server)."""
 
 import uuid
@@ -12,8 +12,8 @@ from moto.server import ThreadedMotoServer
 
 from tenants.figures import live_figures
 from tenants.models import Commune
-from tenants.services.usage import files_bytes, measure_files
-from tenants.tasks import measure_commune_files
+from tenants.services.usage import database_bytes, files_bytes, measure_storage
+from tenants.tasks import measure_commune_storage
 from tests.conftest import inside
 
 pytestmark = pytest.mark.django_db
@@ -62,22 +62,25 @@ def test_a_commune_cannot_make_its_files_count_for_another(local_media, sefrou, 
 
 def test_the_daily_task_measures_the_commune_it_runs_in(local_media, sefrou, berkane):
     save(sefrou, "portail/photo.jpg", 4096)
-    Commune.objects.filter(pk=berkane.pk).update(files_bytes=None, files_measured_at=None)
+    Commune.objects.filter(pk__in=[sefrou.pk, berkane.pk]).update(database_bytes=None, files_bytes=None,
+                                                                  storage_measured_at=None)
+    schema_size = database_bytes(sefrou)
+    assert schema_size > 1_000_000  # a commune's hundred-odd tables and their indexes
 
     with inside(sefrou):
-        assert measure_commune_files.run() == 4096
+        assert measure_commune_storage.run() == schema_size + 4096
     # In the public schema (sent there by mistake) it measures nothing.
-    assert measure_commune_files.run() is None
+    assert measure_commune_storage.run() is None
 
     sefrou.refresh_from_db()
     berkane.refresh_from_db()
-    assert sefrou.files_bytes == 4096 and sefrou.files_measured_at is not None
-    assert berkane.files_bytes is None and berkane.files_measured_at is None
+    assert (sefrou.database_bytes, sefrou.files_bytes) == (schema_size, 4096)
+    assert sefrou.storage_measured_at is not None
+    assert berkane.files_bytes is None and berkane.storage_measured_at is None
     # The console's figures show it.
     figures = live_figures([sefrou, berkane])
-    assert figures["sefrou"].files_bytes == 4096
-    assert figures["sefrou"].storage_bytes == figures["sefrou"].database_bytes + 4096
-    assert figures["berkane"].files_bytes is None
+    assert figures["sefrou"].storage_bytes == schema_size + 4096
+    assert figures["berkane"].storage_bytes is None
 
 
 # --- S3 ---------------------------------------------------------------------------------------------------
@@ -119,7 +122,7 @@ def test_s3_counts_a_commune_s_objects_under_its_prefix_only(s3, sefrou, berkane
 
     assert files_bytes(sefrou) == 1234
     assert files_bytes(berkane) == 10
-    assert measure_files(berkane) == 10
+    assert measure_storage(berkane).files_bytes == 10
     berkane.refresh_from_db()
     assert berkane.files_bytes == 10
 
