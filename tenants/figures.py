@@ -54,8 +54,9 @@ def _select_for(schema: str) -> str:
 
 
 def live_figures(communes: list[Commune]) -> dict[str, CommuneFigures]:
-    """Figures by schema name, for the communes whose schema exists (a commune being created has none yet)."""
-    schemas = [commune.schema_name for commune in communes]
+    """Figures by schema name, for the communes whose schema exists (a commune being created has none yet) and
+    is kept migrated: an archived commune's schema is left behind the code, its tables may not match."""
+    schemas = [commune.schema_name for commune in communes if commune.status != Commune.Status.ARCHIVED]
     if not schemas:
         return {}
     with connection.cursor() as cursor:

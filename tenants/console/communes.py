@@ -21,7 +21,7 @@ from tenants.console import forms
 from tenants.console.access import can_operate, is_signed_in, operator_required, trainer_required
 from tenants.figures import live_figures
 from tenants.models import Commune
-from tenants.onboarding import checklist
+from tenants.onboarding import Checklist, checklist
 
 PER_PAGE = 50
 # Where provisioning leaves the passwords it generated, for the commune's page to show once.
@@ -106,7 +106,8 @@ def possible_actions(commune: Commune) -> set[str]:
 def commune_context(request, commune: Commune, *, bound: dict | None = None) -> dict:
     """Everything the commune's page shows; `bound` replaces the blank form of the action that just failed, so
     that its errors and what the operator typed are shown again."""
-    items = checklist(commune)
+    # An archived commune's schema is no longer migrated: the current code cannot read its tables.
+    items = checklist(commune) if commune.status != Status.ARCHIVED else Checklist([])
     actions = possible_actions(commune)
     active = selectors.active_module_keys(commune)
     # Prefixed by the action: the forms share one page, and their fields must not share ids.

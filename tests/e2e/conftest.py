@@ -132,3 +132,43 @@ def scratch_commune(slug: str, name_fr: str, name_ar: str):
         yield outside_the_browser_loop(create)
     finally:
         outside_the_browser_loop(lambda: drop_commune(slug))
+
+
+def current_code(django_db_blocker, username: str, *, confirmed: bool = True) -> str:
+    """What the account's authenticator app shows now, from the key the console gave it (the enrolling, not yet
+    confirmed device while the console asks for the first code)."""
+    from django.db import connection
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def read():
+        connection.set_schema_to_public()
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=confirmed).order_by("pk").first()
+        return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+
+    with django_db_blocker.unblock():
+        return outside_the_browser_loop(read)
+
+
+def console_sign_in(page, base_url: str, username: str, password: str, django_db_blocker, *, enrol: bool = False,
+                    lands_on: str = "**/console/") -> None:
+    """Both steps of the console's sign-in, from its home page: the password, then the app's code (on the
+    enrolment page the first time, `enrol`); waits for `lands_on`."""
+    page.goto(f"{base_url}/console/")
+    page.wait_for_url("**/console/login/**")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_url("**/console/login/enrol/" if enrol else "**/console/login/code/")
+    page.fill("#id_code", current_code(django_db_blocker, username, confirmed=not enrol))
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_url(lands_on)
+
+
+def admin_sign_in(page, origin: str, username: str, password: str) -> None:
+    """A commune account signs in to the commune's back office (Wagtail's login form)."""
+    page.goto(f"{origin}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/admin/")

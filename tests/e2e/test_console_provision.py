@@ -6,7 +6,7 @@ import yaml
 from django.db import connection
 
 from tests.conftest import RECIPES, console_account, drop_commune
-from tests.e2e.conftest import outside_the_browser_loop, screenshot
+from tests.e2e.conftest import console_sign_in, outside_the_browser_loop, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,14 +48,6 @@ def recipe_file(tmp_path, django_db_blocker):
         outside_the_browser_loop(lambda: drop_commune(SLUG))
 
 
-def current_code(django_db_blocker, device) -> str:
-    from django_otp.oath import TOTP
-
-    with django_db_blocker.unblock():
-        device = outside_the_browser_loop(lambda: type(device).objects.get(pk=device.pk))
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-
-
 def commune_exists(django_db_blocker) -> bool:
     from tenants.models import Commune
 
@@ -76,15 +68,7 @@ def switch_language(page, code):
 def test_an_operator_provisions_a_commune_from_a_recipe_and_opens_its_checklist(
         live_port, page, operator, recipe_file, django_db_blocker):
     base = f"http://localhost:{live_port}"
-    page.goto(f"{base}/console/")
-    page.wait_for_url("**/console/login/**")
-    page.fill("#id_username", USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url("**/console/login/code/")
-    page.fill("#id_code", current_code(django_db_blocker, operator))
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url(f"{base}/console/")
+    console_sign_in(page, base, USERNAME, PASSWORD, django_db_blocker, lands_on=f"{base}/console/")
     switch_language(page, "fr")
 
     # Provision from the uploaded recipe, starting in onboarding (the default).

@@ -9,13 +9,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from tests.conftest import console_account
 from tests.e2e.accessibility import blocking_violations
-from tests.e2e.conftest import outside_the_browser_loop, screenshot
+from tests.e2e.conftest import console_sign_in, outside_the_browser_loop, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -55,26 +54,15 @@ def trainer(django_db_blocker):
             outside_the_browser_loop(drop_sandbox)
 
 
-def current_code(device) -> str:
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-
-
 def choose_language(page, code: str):
     page.locator(f"form.lang button[value={code}]").click()
     page.wait_for_selector(f"html[lang={code}]")
 
 
-def test_a_trainer_creates_downloads_and_resets_a_sandbox(live_port, page, trainer, tmp_path):
+def test_a_trainer_creates_downloads_and_resets_a_sandbox(live_port, page, trainer, tmp_path, django_db_blocker):
     base = f"http://localhost:{live_port}"
-    page.goto(f"{base}/console/")
-    page.fill("#id_username", USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url("**/console/login/code/")
-    page.fill("#id_code", current_code(trainer))
-    page.locator("form.stack button[type=submit]").click()
     # A trainer's console is the sandboxes: the list of communes sends them there.
-    page.wait_for_url("**/console/sandboxes/")
+    console_sign_in(page, base, USERNAME, PASSWORD, django_db_blocker, lands_on="**/console/sandboxes/")
     choose_language(page, "fr")
     assert page.locator(".console-nav a[aria-current=page]").get_attribute("href") == "/console/sandboxes/"
     assert page.locator("#running-sandboxes tr[data-slug=formation-sefrou]").is_visible()

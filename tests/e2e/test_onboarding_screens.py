@@ -19,7 +19,7 @@ from tenants.models import Commune
 from tenants.recipes import parse_recipe
 from tenants.services.provisioning import provision_commune
 from tests.conftest import RECIPES, drop_commune
-from tests.e2e.conftest import outside_the_browser_loop, screenshot
+from tests.e2e.conftest import admin_sign_in, outside_the_browser_loop, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -91,11 +91,7 @@ def test_the_coming_soon_page_on_a_phone(live_port, phone, commune, language):
 
 
 def test_the_declared_registers_screen(live_port, page, commune):
-    page.goto(f"http://{commune}.localhost:{live_port}/admin/login/")
-    page.fill("#id_username", "admin.imouzzer")
-    page.fill("#id_password", "imouzzer-admin-pw")
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
+    admin_sign_in(page, f"http://{commune}.localhost:{live_port}", "admin.imouzzer", "imouzzer-admin-pw")
     page.goto(f"http://{commune}.localhost:{live_port}/admin/civil_status/registers/")
     rows = page.locator("table.listing tbody tr")
     assert rows.count() == 4

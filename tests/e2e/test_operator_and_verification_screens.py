@@ -6,7 +6,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tests.conftest import console_account
-from tests.e2e.conftest import outside_the_browser_loop, screenshot
+from tests.e2e.conftest import current_code, outside_the_browser_loop, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,20 +49,6 @@ def issued_paper(django_db_blocker):
         yield outside_the_browser_loop(issue)
 
 
-def current_code(django_db_blocker, username) -> str:
-    """What the operator's authenticator app shows now, from the key the console gave it."""
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    def read():
-        connection.set_schema_to_public()
-        device = TOTPDevice.objects.get(user__username=username)
-        return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-
-    with django_db_blocker.unblock():
-        return outside_the_browser_loop(read)
-
-
 def test_operator_signs_in_with_a_code_and_sees_the_communes(live_port, page, operator, django_db_blocker):
     page.goto(f"http://localhost:{live_port}/console/")
     page.fill("#id_username", "operator.e2e")
@@ -77,7 +63,7 @@ def test_operator_signs_in_with_a_code_and_sees_the_communes(live_port, page, op
     page.locator("form.stack button[type=submit]").click()
     assert "/console/login/enrol/" in page.url and page.locator("[role=alert]").is_visible()
     page.wait_for_timeout(1100)  # django-otp refuses any code for a second after a wrong one
-    page.fill("#id_code", current_code(django_db_blocker, "operator.e2e"))
+    page.fill("#id_code", current_code(django_db_blocker, "operator.e2e", confirmed=False))
     page.locator("form.stack button[type=submit]").click()
     page.wait_for_url("**/console/")
     assert page.locator("tbody tr").count() == 3

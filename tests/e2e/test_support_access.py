@@ -8,7 +8,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tests.conftest import console_account
-from tests.e2e.conftest import outside_the_browser_loop, scratch_commune, screenshot
+from tests.e2e.conftest import admin_sign_in, console_sign_in, outside_the_browser_loop, scratch_commune, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,18 +50,6 @@ def run(django_db_blocker, work):
         return outside_the_browser_loop(work)
 
 
-def current_code(django_db_blocker) -> str:
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    def read():
-        connection.set_schema_to_public()
-        device = TOTPDevice.objects.get(user__username=OPERATOR)
-        return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-
-    return run(django_db_blocker, read)
-
-
 def prefer(django_db_blocker, username: str, language: str) -> None:
     from wagtail.users.models import UserProfile
 
@@ -79,17 +67,10 @@ def test_operator_enters_a_commune_for_support_and_the_commune_sees_it(live_port
                                                                        django_db_blocker):
     from tenants.models import SupportSession
 
-    console = f"http://localhost:{live_port}/console"
-    page.goto(f"{console}/login/")
-    page.fill("#id_username", OPERATOR)
-    page.fill("#id_password", OPERATOR_PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url("**/console/login/enrol/")
-    page.fill("#id_code", current_code(django_db_blocker))
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_url("**/console/")
+    base = f"http://localhost:{live_port}"
+    console_sign_in(page, base, OPERATOR, OPERATOR_PASSWORD, django_db_blocker, enrol=True)
 
-    page.goto(f"{console}/communes/{SLUG}/")
+    page.goto(f"{base}/console/communes/{SLUG}/")
     panel = page.locator("section.console-support")
     panel.locator("#id_reason").fill(REASON)
     panel.locator("#id_minutes").select_option("60")
@@ -114,11 +95,7 @@ def test_operator_enters_a_commune_for_support_and_the_commune_sees_it(live_port
 
     # The commune's administrator (a fresh browser session) finds the session in the Journal.
     page.context.clear_cookies()
-    page.goto(f"http://{SLUG}.localhost:{live_port}/admin/login/")
-    page.fill("#id_username", "admin.sefrou")
-    page.fill("#id_password", "sefrou-admin-pw")
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
+    admin_sign_in(page, f"http://{SLUG}.localhost:{live_port}", "admin.sefrou", "sefrou-admin-pw")
     page.goto(f"http://{SLUG}.localhost:{live_port}/admin/journal/support-sessions/")
     row = page.locator("table.listing tbody tr").first
     assert REASON in row.inner_text() and "Nadia Berrada" in row.inner_text()

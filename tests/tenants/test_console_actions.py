@@ -12,21 +12,12 @@ from platform_core.audit.models import AuditEntry
 from platform_core.modules.roles import role_group
 from tenants.models import Commune, Subscription
 from tenants.onboarding import checklist
-from tests.conftest import console_account, inside, says
-from tests.tenants.test_console_communes import PASSWORD, signed_in
+from tests.conftest import inside, says
+from tests.tenants.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def operator(db):
-    connection.set_schema_to_public()
-    return console_account("operator.actions", PASSWORD)
-
-
-@pytest.fixture
-def console(client_for, operator):
-    return signed_in(client_for(None), operator)
+OPERATOR = "operator.actions"  # the `operator` fixture's username
 
 
 def status_of(commune) -> str:
@@ -139,6 +130,9 @@ def test_archive_needs_the_slug_typed_again_and_a_reason(console, berkane):
     assert levels(archived) == ["success"] and status_of(berkane) == "archived"
     assert archived.context["forms"] == {}
     assert journal(berkane).last().after["reason"] == "Merged with another commune"
+    # Its schema is no longer migrated: the page reads neither its checklist nor its figures.
+    assert archived.context["checklist"].items == [] and archived.context["figures"] is None
+    assert says(archived, "Archived: its schema is kept as it was and no longer read.")
 
 
 def test_an_action_the_status_does_not_allow_is_refused(console, sefrou):

@@ -6,49 +6,20 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.citizens.models import CitizenProfile
-from modules.civil_status.models import Act
-from modules.regie.models import Receipt
-from platform_core.eservices.models import ServiceRequest
 from tenants.models import Commune
 from tenants.onboarding import checklist
 from tenants.services import lifecycle
 from tenants.services.clone import clone_template
 from tenants.services.template import TEMPLATE_SCHEMA
-from tests.conftest import console_account, drop_commune, inside, says
+from tests.conftest import console_account, drop_commune, says
+from tests.tenants.conftest import PASSWORD, counted_inside, signed_in
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "console-pw-2026"
-
-
-def signed_in(client, user):
-    """The client as the account, signed in with the password and the second factor (a confirmed TOTP device)."""
-    device = TOTPDevice.objects.create(user=user, name="console", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-@pytest.fixture
-def operator(db):
-    connection.set_schema_to_public()
-    return console_account("operator.console", PASSWORD)
-
-
-@pytest.fixture
-def console(client_for, operator):
-    return signed_in(client_for(None), operator)
 
 
 def slugs_listed(response) -> list[str]:
@@ -60,17 +31,6 @@ def shows_count(response, count: int) -> bool:
     with translation.override(response.get("Content-Language") or settings.LANGUAGE_CODE):
         expected = ngettext("%(count)d commune found", "%(count)d communes found", count) % {"count": count}
     return response.context["paginator"].count == count and expected in html.unescape(response.content.decode())
-
-
-def counted_inside(commune):
-    with inside(commune):
-        citizens = CitizenProfile.objects.values("user_id")
-        return {
-            "staff": get_user_model().objects.filter(is_active=True).exclude(pk__in=citizens).count(),
-            "acts": Act.objects.filter(status="signed").count(),
-            "receipts": Receipt.objects.count(),
-            "requests": ServiceRequest.objects.count(),
-        }
 
 
 # --- the list -----------------------------------------------------------------------------------------------
@@ -94,7 +54,7 @@ def test_the_list_shows_every_commune_but_the_template_with_its_real_figures(con
     expected = counted_inside(sefrou)
     assert expected["acts"] >= 2 and expected["staff"] > 1
     assert {"staff": figures.staff, "acts": figures.acts, "receipts": figures.receipts,
-            "requests": figures.requests} == expected
+            "requests": figures.requests, "last_activity": figures.last_activity} == expected
     assert row["url"] == "http://sefrou.localhost/"
     page = response.content.decode()
     assert 'href="/console/communes/sefrou/"' in page and 'href="http://sefrou.localhost/"' in page

@@ -14,10 +14,11 @@ from platform_core.audit.models import AuditEntry
 from tenants.console import forms as console_forms
 from tenants.models import Commune
 from tests.conftest import RECIPES, console_account, drop_commune, inside, says
-from tests.tenants.test_console_communes import PASSWORD, signed_in
+from tests.tenants.conftest import PASSWORD, signed_in
 
 pytestmark = pytest.mark.django_db
 
+OPERATOR = "operator.provision"  # the `operator` fixture's username
 BASE = yaml.safe_load((RECIPES / "sefrou.yaml").read_text())
 
 
@@ -31,17 +32,6 @@ def recipe_text(slug, **changes) -> str:
 
 def upload(text: str | bytes, name="recipe.yaml"):
     return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text, content_type="application/yaml")
-
-
-@pytest.fixture
-def operator(db):
-    connection.set_schema_to_public()
-    return console_account("operator.provision", PASSWORD)
-
-
-@pytest.fixture
-def console(client_for, operator):
-    return signed_in(client_for(None), operator)
 
 
 @pytest.fixture
