@@ -164,7 +164,10 @@ def archive_now(commune: Commune, *, actor, request=None) -> Commune:
     yesterday = today - datetime.timedelta(days=1)
     if commune.training_ends_on is None or commune.training_ends_on > yesterday:
         change_end_date(commune, yesterday, actor=actor, request=request)
-    return retire_sandbox(commune, actor=actor, request=request)
+    archived = retire_sandbox(commune, actor=actor, request=request)
+    if archived is None:  # another trainer, or the daily expiry, archived it first
+        raise SandboxError(_("%(slug)s is already archived.") % {"slug": commune.slug})
+    return archived
 
 
 # --- The trainee sheet, once ------------------------------------------------------------------------------
@@ -301,7 +304,8 @@ def sandbox_new(request):
         data = form.cleaned_data
         try:
             result = create_sandbox(form.scenario_chosen().path, slug=data["slug"], name=data["name"] or None,
-                                    trainees=data["trainees"], ends_on=data["ends_on"], actor=request.user)
+                                    trainees=data["trainees"], ends_on=data["ends_on"], actor=request.user,
+                                    request=request)
         except (RecipeError, ProvisioningError, SandboxError) as error:
             form.add_error(None, str(error))
         else:
@@ -347,7 +351,7 @@ def sandbox_sheet(request, slug: str, token: str):
 def sandbox_reset(request, slug: str):
     commune = _training_commune(slug)
     try:
-        seconds = reset_sandbox(commune, actor=request.user)
+        seconds = reset_sandbox(commune, actor=request.user, request=request)
     except SandboxError as error:
         messages.error(request, str(error))
     else:

@@ -84,7 +84,7 @@ def _scenario(recipe: Recipe | str | Path, *, slug: str, name: str | None) -> Re
 
 
 def create_sandbox(recipe: Recipe | str | Path, *, slug: str, name: str | None = None, trainees: int,
-                   ends_on: datetime.date, actor=None) -> SandboxResult:
+                   ends_on: datetime.date, actor=None, request=None) -> SandboxResult:
     """Provision a training commune from a scenario recipe, add `trainees` accounts with generated passwords
     (roles of the scenario's staff, in turn), snapshot it, and return the trainee sheet (the only place the
     passwords are ever shown)."""
@@ -96,7 +96,7 @@ def create_sandbox(recipe: Recipe | str | Path, *, slug: str, name: str | None =
     if Commune.objects.filter(slug=slug).exists():
         raise SandboxError(_("A commune named %(slug)s already exists.") % {"slug": slug})
     timings = {}
-    provision_commune(scenario, actor=actor)
+    provision_commune(scenario, actor=actor, request=request)
     timings["provision"] = time.perf_counter() - started
     commune = Commune.objects.get(slug=slug)
     try:
@@ -104,7 +104,7 @@ def create_sandbox(recipe: Recipe | str | Path, *, slug: str, name: str | None =
             accounts = _create_trainees(scenario, trainees)
         connection.set_schema_to_public()
         step = time.perf_counter()
-        take_snapshot(commune, ends_on=ends_on, actor=actor, trainees=len(accounts))
+        take_snapshot(commune, ends_on=ends_on, actor=actor, trainees=len(accounts), request=request)
         timings["snapshot"] = time.perf_counter() - step
         sheet = trainee_sheet(commune, accounts)
     except Exception:
@@ -140,7 +140,8 @@ def _create_trainees(scenario: Recipe, count: int) -> list[Trainee]:
     return accounts
 
 
-def take_snapshot(commune: Commune, *, ends_on: datetime.date | None = None, actor=None, trainees: int = 0) -> None:
+def take_snapshot(commune: Commune, *, ends_on: datetime.date | None = None, actor=None, trainees: int = 0,
+                  request=None) -> None:
     """Copy the sandbox's schema and files as the state every reset brings back (replacing an earlier one)."""
     if not commune.is_training:
         raise SandboxError(_("Only a training commune can be a sandbox."))
@@ -148,38 +149,60 @@ def take_snapshot(commune: Commune, *, ends_on: datetime.date | None = None, act
     connection.set_schema_to_public()
     with transaction.atomic(durable=True):
         lock_provisioning_in_transaction()
+        # Archived while this waited for the lock: an archived sandbox keeps no snapshot.
+        locked = _locked(commune)
+        if locked is None or locked.status == Commune.Status.ARCHIVED:
+            raise SandboxError(_("%(slug)s is archived and its snapshot is gone: create a new sandbox instead.")
+                               % {"slug": commune.slug})
         with connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(snapshot)} CASCADE")
-        clone_template(commune.schema_name, snapshot)
-        _copy_files(commune.schema_name, snapshot)
-        commune.snapshot_schema = snapshot
+        clone_template(locked.schema_name, snapshot)
+        _copy_files(locked.schema_name, snapshot)
+        locked.snapshot_schema = snapshot
         if ends_on is not None:
-            commune.training_ends_on = ends_on
-        commune.save(update_fields=["snapshot_schema", "training_ends_on", "updated_at"])
-        audit.record("tenants.sandbox_snapshot", actor=actor, target=commune,
-                     after={"snapshot": snapshot, "ends_on": str(commune.training_ends_on), "trainees": trainees})
+            locked.training_ends_on = ends_on
+        locked.save(update_fields=["snapshot_schema", "training_ends_on", "updated_at"])
+        audit.record("tenants.sandbox_snapshot", actor=actor, target=locked, request=request,
+                     after={"snapshot": snapshot, "ends_on": str(locked.training_ends_on), "trainees": trainees})
+    commune.snapshot_schema, commune.training_ends_on = locked.snapshot_schema, locked.training_ends_on
     connection.set_schema_to_public()
 
 
-def reset_sandbox(commune: Commune, *, actor=None) -> float:
+def _resettable(commune: Commune | None, slug: str) -> Commune:
+    """The sandbox if it can be reset now, else a SandboxError that says why."""
+    expired = SandboxError(_("The sandbox %(slug)s has expired; it cannot be reset.") % {"slug": slug})
+    if commune is not None and commune.is_training and commune.status == Commune.Status.ARCHIVED:
+        raise expired
+    if commune is None or not commune.is_training or not commune.snapshot_schema:
+        raise SandboxError(_("%(slug)s is not a sandbox with a snapshot.") % {"slug": slug})
+    if not schema_exists(commune.snapshot_schema):
+        raise expired
+    return commune
+
+
+def _locked(commune: Commune) -> Commune | None:
+    """The commune's row as it is now, locked until the end of the transaction (None once it is deleted)."""
+    return Commune.objects.select_for_update().filter(pk=commune.pk).first()
+
+
+def reset_sandbox(commune: Commune, *, actor=None, request=None) -> float:
     """Bring the sandbox back to its snapshot: schema, files and cache. Returns the seconds it took."""
     started = time.perf_counter()
+    slug = commune.slug
     connection.set_schema_to_public()
-    commune = Commune.objects.get(pk=commune.pk)
-    if not commune.is_training or not commune.snapshot_schema:
-        raise SandboxError(_("%(slug)s is not a sandbox with a snapshot.") % {"slug": commune.slug})
-    if commune.status == Commune.Status.ARCHIVED or not schema_exists(commune.snapshot_schema):
-        raise SandboxError(_("The sandbox %(slug)s has expired; it cannot be reset.") % {"slug": commune.slug})
-    # A deploy migrates the sandbox, never its snapshot: what the snapshot lacks is applied again after the reset.
-    behind = (_applied_migrations(commune.schema_name) - _applied_migrations(commune.snapshot_schema)
-              if schema_exists(commune.schema_name) else set())
+    _resettable(Commune.objects.filter(pk=commune.pk).first(), slug)  # refuse early, before waiting for the lock
     try:
         with transaction.atomic(durable=True):
             lock_provisioning_in_transaction()
+            # Checked again under the lock: the sandbox may have been archived (its snapshot dropped) meanwhile.
+            commune = _resettable(_locked(commune), slug)
+            # A deploy migrates the sandbox, never its snapshot: what the snapshot lacks is applied again after.
+            behind = (_applied_migrations(commune.schema_name) - _applied_migrations(commune.snapshot_schema)
+                      if schema_exists(commune.schema_name) else set())
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(commune.schema_name)} CASCADE")
             clone_template(commune.snapshot_schema, commune.schema_name)
-            audit.record("tenants.sandbox_reset", actor=actor, target=commune,
+            audit.record("tenants.sandbox_reset", actor=actor, target=commune, request=request,
                          after={"snapshot": commune.snapshot_schema})
             # Files last: if they fail, the schema comes back as it was with the rollback.
             _restore_files(commune.snapshot_schema, commune.schema_name)
@@ -189,7 +212,7 @@ def reset_sandbox(commune: Commune, *, actor=None) -> float:
         logger.info("snapshot of %s is behind by %s migration(s); migrating", commune.slug, len(behind))
         call_command("migrate_schemas", schema_name=commune.schema_name, interactive=False, verbosity=0)
         connection.set_schema_to_public()
-        take_snapshot(commune, actor=actor)
+        take_snapshot(commune, actor=actor, request=request)
     forget_cache(commune.schema_name)
     return time.perf_counter() - started
 
@@ -205,29 +228,37 @@ def expire_sandboxes(*, today: datetime.date | None = None, actor=None) -> list[
     archived: an operator may still look at it, and an archived commune sends nothing)."""
     today = today or timezone.localdate()
     connection.set_schema_to_public()
-    expired = list(Commune.objects.filter(kind=Commune.Kind.TRAINING, training_ends_on__lt=today)
-                   .exclude(status=Commune.Status.ARCHIVED))
-    for commune in expired:
-        retire_sandbox(commune, actor=actor)
-    return expired
+    candidates = (Commune.objects.filter(kind=Commune.Kind.TRAINING, training_ends_on__lt=today)
+                  .exclude(status=Commune.Status.ARCHIVED))
+    retired = (retire_sandbox(commune, actor=actor, ended_before=today) for commune in candidates)
+    return [commune for commune in retired if commune is not None]
 
 
-def retire_sandbox(commune: Commune, *, actor=None, request=None) -> Commune:
-    """Archive one sandbox and drop its snapshot."""
+def retire_sandbox(commune: Commune, *, actor=None, request=None,
+                   ended_before: datetime.date | None = None) -> Commune | None:
+    """Archive one sandbox and drop its snapshot. Returns the archived commune, or None when there was nothing to
+    do: already archived (or gone) by the time the lock was ours, or, with `ended_before` (the scheduled expiry),
+    its training moved to end on or after that day meanwhile."""
     connection.set_schema_to_public()
     with transaction.atomic(durable=True):
         lock_provisioning_in_transaction()
-        snapshot = commune.snapshot_schema
+        # The caller's row may be stale: another trainer may have archived the sandbox or moved its end date.
+        locked = _locked(commune)
+        if locked is None or locked.status == Commune.Status.ARCHIVED:
+            return None
+        if ended_before is not None and (locked.training_ends_on is None or locked.training_ends_on >= ended_before):
+            return None
+        snapshot = locked.snapshot_schema
         if snapshot:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(snapshot)} CASCADE")
-        commune.status = Commune.Status.ARCHIVED
-        commune.snapshot_schema = ""
-        commune.save(update_fields=["status", "snapshot_schema", "updated_at"])
-        audit.record("tenants.sandbox_expired", actor=actor, target=commune, request=request,
-                     after={"ends_on": str(commune.training_ends_on), "snapshot_dropped": snapshot})
+        locked.status = Commune.Status.ARCHIVED
+        locked.snapshot_schema = ""
+        locked.save(update_fields=["status", "snapshot_schema", "updated_at"])
+        audit.record("tenants.sandbox_expired", actor=actor, target=locked, request=request,
+                     after={"ends_on": str(locked.training_ends_on), "snapshot_dropped": snapshot})
     _remove_files(snapshot)
-    return commune
+    return locked
 
 
 def drop_sandbox(commune: Commune) -> None:

@@ -7,10 +7,12 @@ declared register is there in full.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -20,8 +22,11 @@ from modules.civil_status.importing.models import DeclaredRegister
 from modules.civil_status.models import Act, Bureau
 from platform_core.audit import services as audit
 from platform_core.modules.checklist import percent
+from tenants.recipes import RecipeError
 
 FIELDS = ("bureau", "kind", "year", "acts_declared", "note")
+REQUIRED_IN_RECIPE = ("bureau", "kind", "year", "acts_declared")
+ONE_PER_REGISTER = "one_declaration_per_register"
 
 
 # --- reads ------------------------------------------------------------------------------------------------------
@@ -85,6 +90,15 @@ def _snapshot(register: DeclaredRegister) -> dict:
             "acts_declared": register.acts_declared, "note": register.note}
 
 
+def _already_declared() -> ValidationError:
+    return ValidationError({"year": _("This register is already declared for this bureau: change its count "
+                                      "instead.")})
+
+
+def _no_longer_declared() -> ValidationError:
+    return ValidationError(_("This register is no longer declared: it was withdrawn meanwhile."))
+
+
 def _check(register: DeclaredRegister) -> None:
     if register.year and register.year > timezone.localdate().year:
         raise ValidationError({"year": _("A register of a year to come cannot be declared.")})
@@ -92,15 +106,33 @@ def _check(register: DeclaredRegister) -> None:
     if register.pk:
         twin = twin.exclude(pk=register.pk)
     if twin.exists():
-        raise ValidationError({"year": _("This register is already declared for this bureau: change its count "
-                                         "instead.")})
+        raise _already_declared()
     register.full_clean(validate_constraints=False)
+
+
+@contextmanager
+def _one_declaration_per_register() -> Iterator[None]:
+    """The check above reads before the insert, so two submissions at once can both pass it; the unique constraint
+    then refuses the second, which gets the same message as if it had come a moment later."""
+    try:
+        yield
+    except IntegrityError as error:
+        if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != ONE_PER_REGISTER:
+            raise
+        raise _already_declared() from error
+
+
+def _locked(register_id: int) -> DeclaredRegister:
+    register = DeclaredRegister.objects.select_for_update().select_related("bureau").filter(pk=register_id).first()
+    if register is None:
+        raise _no_longer_declared()
+    return register
 
 
 def declare_register(*, actor, data: dict, request=None) -> DeclaredRegister:
     """The chef de bureau declares a paper register and the acts it holds as counted on paper."""
     _require(actor, "civil_status.add_declaredregister")
-    with transaction.atomic(durable=True):
+    with _one_declaration_per_register(), transaction.atomic(durable=True):
         register = DeclaredRegister(**{field: data[field] for field in FIELDS if field in data})
         _check(register)
         register.save()
@@ -112,8 +144,8 @@ def declare_register(*, actor, data: dict, request=None) -> DeclaredRegister:
 def change_declaration(register_id: int, *, actor, data: dict, request=None) -> DeclaredRegister:
     """Correct a declaration (a recount on paper, a wrong year): the backlog is measured against the new count."""
     _require(actor, "civil_status.change_declaredregister")
-    with transaction.atomic(durable=True):
-        register = DeclaredRegister.objects.select_for_update().select_related("bureau").get(pk=register_id)
+    with _one_declaration_per_register(), transaction.atomic(durable=True):
+        register = _locked(register_id)
         before = _snapshot(register)
         for field in FIELDS:
             if field in data:
@@ -129,7 +161,7 @@ def withdraw_declaration(register_id: int, *, actor, request=None) -> None:
     """Remove a register declared by mistake; the acts loaded from it stay (they are signed acts)."""
     _require(actor, "civil_status.delete_declaredregister")
     with transaction.atomic(durable=True):
-        register = DeclaredRegister.objects.select_for_update().select_related("bureau").get(pk=register_id)
+        register = _locked(register_id)
         before = _snapshot(register)
         audit.record("civil_status.withdraw_declaration", actor=actor, target=register, request=request,
                      before=before)
@@ -138,20 +170,63 @@ def withdraw_declaration(register_id: int, *, actor, request=None) -> None:
 
 def load_declarations(entries: list[dict]) -> list[DeclaredRegister]:
     """Recipe entries `{bureau, kind, year, acts_declared, note}` (inside provisioning's transaction, which the
-    recipe's audit covers): a register already declared takes the recipe's count, nothing is duplicated."""
+    recipe's audit covers): a register already declared takes the recipe's count, nothing is duplicated. A bad
+    entry is a RecipeError naming the entry and what is wrong with it (provisioning then keeps nothing)."""
+    if not isinstance(entries, list):
+        raise RecipeError(_("civil_status.declared_registers: must be a list"))
     loaded = []
-    for entry in entries:
-        bureau = Bureau.objects.filter(code=entry["bureau"]).first()
-        if bureau is None:
-            raise ValidationError(f"civil_status: declared register names an unknown bureau {entry['bureau']}")
-        register = (DeclaredRegister.objects.filter(bureau=bureau, kind=entry["kind"], year=int(entry["year"])).first()
-                    or DeclaredRegister(bureau=bureau, kind=entry["kind"], year=int(entry["year"])))
-        register.acts_declared = int(entry["acts_declared"])
-        register.note = str(entry.get("note", ""))
-        register.full_clean(validate_constraints=False)
-        register.save()
-        loaded.append(register)
+    for index, entry in enumerate(entries):
+        where = f"civil_status.declared_registers.{index}"
+        try:
+            loaded.append(_load_declaration(entry))
+        except ValidationError as error:
+            fields = (error.message_dict.items() if hasattr(error, "error_dict")
+                      else [(NON_FIELD_ERRORS, error.messages)])
+            lines = [f"{where if field == NON_FIELD_ERRORS else f'{where}.{field}'}: {message}"
+                     for field, messages in fields for message in messages]
+            raise RecipeError("\n".join([_("The recipe is not valid:"), *lines])) from None
     return loaded
+
+
+def _whole_number(value) -> int | None:
+    """12 and "12" (YAML may quote it), not 2.5, "douze" or true."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _load_declaration(entry) -> DeclaredRegister:
+    if not isinstance(entry, dict):
+        raise ValidationError(_("must be a mapping (key: value)"))
+    missing = [key for key in REQUIRED_IN_RECIPE if entry.get(key) in (None, "")]
+    if missing:
+        raise ValidationError({key: _("this field is required") for key in missing})
+    unknown = sorted(set(entry) - set(FIELDS))
+    if unknown:
+        raise ValidationError({key: _("unknown field (check its spelling and indentation)") for key in unknown})
+    numbers = {key: _whole_number(entry[key]) for key in ("year", "acts_declared")}
+    for key, number in numbers.items():
+        if number is None:
+            raise ValidationError({key: _("must be a whole number")})
+    if numbers["acts_declared"] < 1:
+        raise ValidationError({"acts_declared": _("a register holds at least one act")})
+    bureau = Bureau.objects.filter(code=str(entry["bureau"])).first()
+    if bureau is None:
+        raise ValidationError({"bureau": _("no bureau has the code %(code)s (declare it under civil_status.bureaux)")
+                               % {"code": entry["bureau"]}})
+    kind = str(entry["kind"])
+    register = (DeclaredRegister.objects.filter(bureau=bureau, kind=kind, year=numbers["year"]).first()
+                or DeclaredRegister(bureau=bureau, kind=kind, year=numbers["year"]))
+    register.acts_declared = numbers["acts_declared"]
+    register.note = str(entry.get("note") or "")
+    if register.year > timezone.localdate().year:
+        raise ValidationError({"year": _("A register of a year to come cannot be declared.")})
+    register.full_clean(validate_constraints=False)
+    register.save()
+    return register
 
 
 def export_declarations() -> list[dict]:

@@ -73,8 +73,9 @@ class DeclaredRegisterFormView(RegisterView):
         return self.render_to_response(self.get_context_data(form=DeclaredRegisterForm(instance=self.register)))
 
     def post(self, request, *args, **kwargs):
+        # A fresh copy: the form writes the posted values into its instance, the service reads the row again.
         form = DeclaredRegisterForm(request.POST, instance=DeclaredRegister() if self.register is None
-                                    else DeclaredRegister.objects.get(pk=self.register.pk))
+                                    else get_object_or_404(DeclaredRegister, pk=self.register.pk))
         if form.is_valid():
             try:
                 if self.register:
@@ -103,8 +104,12 @@ class DeclaredRegisterDeleteView(RegisterView):
         return super().get_context_data(register=self.register, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        declarations.withdraw_declaration(self.register.pk, actor=request.user, request=request)
-        messages.success(request, _("The declaration is withdrawn."))
+        try:
+            declarations.withdraw_declaration(self.register.pk, actor=request.user, request=request)
+        except ValidationError as error:  # withdrawn by someone else since the page was shown
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The declaration is withdrawn."))
         return redirect(url("declared_registers"))
 
 
