@@ -228,6 +228,9 @@ CELERY_BEAT_SCHEDULE = {
     # Once for the platform (public schema), not once per commune.
     "sandbox-expiry": {"task": "tenants.tasks.expire_training_sandboxes", "schedule": 24 * 60 * 60,
                        "tenant_schemas": ["public"]},
+    # Support sessions nobody came back to: their support account must not stay switched on (public, once).
+    "support-expiry": {"task": "tenants.tasks.end_expired_support_sessions", "schedule": 5 * 60,
+                       "tenant_schemas": ["public"]},
 }
 
 # Wagtail's own background work (indexing, clean-up) goes to Celery too (platform_core.background).

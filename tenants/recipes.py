@@ -43,6 +43,17 @@ class Person(_Strict):
     password: str | None = None  # demo recipes only; otherwise one is generated and shown once
     roles: list[str] = []  # "module.role"
 
+    @field_validator("username")
+    @classmethod
+    def _not_a_support_account(cls, username: str) -> str:
+        # Imported here: recipes are read by modules that load before the services' models are ready.
+        from tenants.services.support import SUPPORT_PREFIX, is_reserved_username
+
+        if is_reserved_username(username):
+            raise ValueError(_("usernames starting with '%(prefix)s' are reserved for the platform's support "
+                               "accounts") % {"prefix": SUPPORT_PREFIX})
+        return username
+
 
 class CommuneSection(_Strict):
     slug: str = Field(min_length=2, max_length=60, pattern=SLUG_PATTERN)

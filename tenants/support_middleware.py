@@ -2,8 +2,10 @@
 
 A request whose Django session carries a support session id goes on only while that session is open and
 unexpired (read by id in the public table, cached a few seconds); otherwise the browser is signed out with a
-message and the end is recorded once. A support account never works without its support session. Requests
-that carry no support session cost one look into the already loaded Django session.
+message and the end is recorded once. A new entry link is the exception: a browser still holding an ended session
+is signed out and handed to the entry view, so that the operator enters the new session. A support account never
+works without its support session. Requests that carry no support session cost one look into the already loaded
+Django session.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class SupportSessionMiddleware:
             return self.get_response(request)
         state = support.state(support_id)
         if state is None or state.commune_id != commune.pk or not state.is_open():
+            if request.path.startswith(self._entry_prefix(request)):
+                self._end_and_sign_out(request, state, commune)
+                return self.get_response(request)
             return self._close(request, state, commune)
         request.support_session = state
         user = request.user  # lazy: still the support account if a view signs it out
@@ -57,10 +62,19 @@ class SupportSessionMiddleware:
                       request=request)
         return response
 
-    def _close(self, request, state, commune):
+    @staticmethod
+    def _entry_prefix(request) -> str:
+        """/admin/support/enter/ (the entry link without its token)."""
+        return reverse("support_enter", args=["token"], urlconf=getattr(request, "urlconf", None)).removesuffix(
+            "token/")
+
+    def _end_and_sign_out(self, request, state, commune):
         if state is not None and state.commune_id == commune.pk and not state.ended:
             self._end(state, ended_by=support.EXPIRED, actor=None, request=request)
         logout(request)
+
+    def _close(self, request, state, commune):
+        self._end_and_sign_out(request, state, commune)
         messages.warning(request, _("The support session has ended: you have been signed out."))
         return redirect(reverse("wagtailadmin_login"))
 

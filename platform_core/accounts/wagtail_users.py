@@ -1,10 +1,13 @@
 """The Wagtail admin's user screens, with the names in Arabic script and the phone number."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import IndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+from tenants.services.support import SUPPORT_PREFIX, is_reserved_username
 
 EXTRA_FIELDS = ("first_name_ar", "last_name_ar", "phone")
 
@@ -17,12 +20,26 @@ class ArabicNamesAndPhone(forms.Form):
     phone = forms.CharField(required=False, max_length=32, label=_("Phone"))
 
 
-class JamaaUserCreationForm(ArabicNamesAndPhone, UserCreationForm):
+class NoSupportUsername:
+    """The `support.` prefix belongs to the support accounts the platform makes for its operators
+    (tenants.services.support): a staff account named so would be refused by support access, or mistaken for it."""
+
+    def _clean_username(self):
+        username = super()._clean_username()
+        field = get_user_model().USERNAME_FIELD
+        if username is not None and is_reserved_username(str(username)) and field not in self.errors:
+            self.add_error(field, forms.ValidationError(
+                _("Usernames starting with “%(prefix)s” are reserved for the platform's support accounts."),
+                code="reserved_username", params={"prefix": SUPPORT_PREFIX}))
+        return username
+
+
+class JamaaUserCreationForm(NoSupportUsername, ArabicNamesAndPhone, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | set(EXTRA_FIELDS)
 
 
-class JamaaUserEditForm(ArabicNamesAndPhone, UserEditForm):
+class JamaaUserEditForm(NoSupportUsername, ArabicNamesAndPhone, UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | set(EXTRA_FIELDS)
 

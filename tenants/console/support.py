@@ -98,7 +98,7 @@ def end_session(request, slug, pk):
     commune = _commune(slug)
     session = get_object_or_404(SupportSession, pk=pk, commune=commune)
     if support.end(session, ended_by=support.operator_label(request.user), actor=support.operator_label(request.user),
-                   request=request):
+                   request=request, by=request.user):
         messages.success(request, _("The support session has ended; its browser is signed out of the commune."))
     else:
         messages.info(request, _("This support session had already ended."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from platform_core.audit import services as audit
 from tenants.models import Commune
 from tenants.onboarding import checklist
+from tenants.services import support
 
 Status = Commune.Status
 
@@ -30,9 +31,12 @@ def take_live(commune: Commune, *, actor, reason: str = "", request=None) -> Com
 
 
 def suspend(commune: Commune, *, actor, reason: str, request=None) -> Commune:
-    """Close the commune's domain (portal, back office, API) with a clear page; nothing is deleted."""
-    return _change(commune, Status.SUSPENDED, allowed_from={Status.ONBOARDING, Status.LIVE}, actor=actor,
-                   reason=_required(reason), request=request, action="tenants.suspend")
+    """Close the commune's domain (portal, back office, API) with a clear page; nothing is deleted. Its open
+    support sessions end, as ended by `actor`."""
+    commune = _change(commune, Status.SUSPENDED, allowed_from={Status.ONBOARDING, Status.LIVE}, actor=actor,
+                      reason=_required(reason), request=request, action="tenants.suspend")
+    support.end_sessions_of(commune, actor=actor, request=request)
+    return commune
 
 
 def resume(commune: Commune, *, actor, reason: str = "", request=None) -> Commune:
@@ -44,9 +48,11 @@ def resume(commune: Commune, *, actor, reason: str = "", request=None) -> Commun
 
 def archive(commune: Commune, *, actor, reason: str, request=None) -> Commune:
     """Retire the commune: its domain closes, its schema and files are kept (backups, the archives law),
-    `migrate_all` and the scheduled jobs leave it alone."""
-    return _change(commune, Status.ARCHIVED, allowed_from={Status.ONBOARDING, Status.LIVE, Status.SUSPENDED},
-                   actor=actor, reason=_required(reason), request=request, action="tenants.archive")
+    `migrate_all` and the scheduled jobs leave it alone. Its open support sessions end, as ended by `actor`."""
+    commune = _change(commune, Status.ARCHIVED, allowed_from={Status.ONBOARDING, Status.LIVE, Status.SUSPENDED},
+                      actor=actor, reason=_required(reason), request=request, action="tenants.archive")
+    support.end_sessions_of(commune, actor=actor, request=request)
+    return commune
 
 
 def _required(reason: str) -> str:

@@ -5,6 +5,10 @@ the commune's administrators see every session. The operator's console account n
 the operator works there as a support account of the commune's schema (`support.<operator username>`), which
 has no usable password and is active only while a session is open, so that it can only be reached through a
 one-time entry token. Everything done with it is audited by the commune's services with that account as actor.
+
+Sessions end from the banner, the console, the back office's "Log out", a request after their time, beat's
+`expire_sessions` (every few minutes, for sessions nobody came back to) and the suspension or archiving of their
+commune. The cached state is a convenience: when Redis is away, the database answers.
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ SESSION_KEY = "support.session_id"  # in the Django session of the commune's dom
 SUPPORT_PREFIX = "support."  # usernames of support accounts; reserved in every commune
 STATE_CACHE_SECONDS = 5
 EXPIRED = "expired"
+PLATFORM = "platform"
+
+
+def is_reserved_username(username: str) -> bool:
+    """Whether the username is in the support accounts' reserved space (any case: "Support.x" looks the same)."""
+    return (username or "").lower().startswith(SUPPORT_PREFIX)
 
 
 class SupportError(ValueError):
@@ -66,6 +76,8 @@ def token_hash(token: str) -> str:
 
 
 def operator_label(operator) -> str:
+    if operator is None:  # a command or task acting for the platform, not a console account
+        return PLATFORM
     return (operator.get_full_name() or operator.get_username())[:200]
 
 
@@ -82,6 +94,30 @@ def _state_key(pk: int) -> str:
     return f"support-session:{pk}"
 
 
+# Redis failing must not turn a committed change into a 500: the cache only saves a query per request, and a copy
+# left behind by a failed delete lives STATE_CACHE_SECONDS at most.
+def _cached_state(pk: int) -> SessionState | None:
+    try:
+        return _cache().get(_state_key(pk))
+    except Exception:
+        logger.exception("support session %s: cache unreachable, reading the database", pk)
+        return None
+
+
+def _cache_state(found: SessionState) -> None:
+    try:
+        _cache().set(_state_key(found.pk), found, STATE_CACHE_SECONDS)
+    except Exception:
+        logger.exception("support session %s: cache unreachable, state not cached", found.pk)
+
+
+def _forget_state(pk: int) -> None:
+    try:
+        _cache().delete(_state_key(pk))
+    except Exception:
+        logger.exception("support session %s: cache unreachable, its cached state expires by itself", pk)
+
+
 def _commune_journal(commune: Commune, action: str, *, actor, after: dict, request=None):
     """An entry in the commune's own journal, written inside the caller's transaction."""
     with schema_context(commune.schema_name):
@@ -95,14 +131,18 @@ def _platform_journal(commune: Commune, action: str, *, actor, after: dict, requ
                      request=request)
 
 
+def _refuse_if_closed(commune: Commune) -> None:
+    if commune.status in (Commune.Status.SUSPENDED, Commune.Status.ARCHIVED):
+        raise SupportError(_("%(commune)s is %(status)s: its back office is closed, support access too.")
+                           % {"commune": commune.name(), "status": commune.get_status_display().lower()})
+
+
 def open_session(commune: Commune, *, operator, reason: str, minutes: int, request=None) -> OpenedSession:
     """Open a support session of `operator` (a console account) in `commune` for `minutes`, with the reason kept
     verbatim; returns the session and its one-time entry token (valid ENTRY_TOKEN_SECONDS, usable once)."""
     if commune.is_template:
         raise SupportError(_("The template commune has no back office to enter."))
-    if commune.status in (Commune.Status.SUSPENDED, Commune.Status.ARCHIVED):
-        raise SupportError(_("%(commune)s is %(status)s: its back office is closed, support access too.")
-                           % {"commune": commune.name(), "status": commune.get_status_display().lower()})
+    _refuse_if_closed(commune)
     if len((reason or "").strip()) < MIN_REASON_LENGTH:
         raise SupportError(_("Give the reason for entering (at least %(count)d characters): the commune sees it.")
                            % {"count": MIN_REASON_LENGTH})
@@ -116,8 +156,9 @@ def open_session(commune: Commune, *, operator, reason: str, minutes: int, reque
     token = secrets.token_urlsafe(32)
     name = operator_label(operator)
     with transaction.atomic(durable=True):
-        # One open session per operator and commune: the lock makes two quick clicks open only one.
-        Commune.objects.select_for_update().filter(pk=commune.pk).first()
+        # One open session per operator and commune: the lock makes two quick clicks open only one. It also
+        # orders this with a suspension or archiving, which ends the commune's open sessions once it commits.
+        _refuse_if_closed(Commune.objects.select_for_update().get(pk=commune.pk))
         already = (SupportSession.objects.filter(commune=commune, operator=operator, ended_at__isnull=True,
                                                  expires_at__gt=now).order_by("-expires_at").first())
         if already is not None:
@@ -131,7 +172,7 @@ def open_session(commune: Commune, *, operator, reason: str, minutes: int, reque
         _platform_journal(commune, "tenants.support_opened", actor=operator, after=details, request=request)
         _commune_journal(commune, "support.session_opened", actor=name, request=request,
                          after={**details, "operator": operator.get_username()})
-    _cache().delete(_state_key(session.pk))  # a test database re-created with the same ids must not reuse it
+    _forget_state(session.pk)  # a test database re-created with the same ids must not reuse it
     return OpenedSession(session, token)
 
 
@@ -163,17 +204,30 @@ def enter(commune: Commune, token: str, *, request=None):
         audit.record("support.session_entered", actor=account, object_type="tenants.supportsession",
                      object_id=str(session.pk), after=details, request=request)
         _platform_journal(commune, "tenants.support_entered", actor=operator, after=details, request=request)
-    _cache().delete(_state_key(session.pk))
+    _forget_state(session.pk)
     return session, account
+
+
+def _account_username(operator) -> str:
+    return f"{SUPPORT_PREFIX}{operator.get_username()}"[:150]
 
 
 def _support_account(operator):
     """The commune's account for this operator's support sessions (current schema), active and superuser while a
-    session is open; its password is unusable, set again at every entry in case someone gave it one."""
+    session is open. An account of that name that support did not make (it has groups, permissions or a usable
+    password: a staff account, or one someone gave a password) is refused, never taken over."""
     full_name = operator.get_full_name() or operator.get_username()
     arabic_name = operator.full_name_ar() or full_name
-    account, _created = get_user_model().objects.get_or_create(
-        username=f"{SUPPORT_PREFIX}{operator.get_username()}"[:150])
+    # Locked: an end() of another session of this operator switches the account off under the same lock.
+    account = get_user_model().objects.select_for_update().filter(username=_account_username(operator)).first()
+    if account is None:
+        account = get_user_model()(username=_account_username(operator))
+    elif account.has_usable_password() or account.groups.exists() or account.user_permissions.exists():
+        logger.warning("support entry refused on %s: %s was not made by support", connection.schema_name,
+                       account.get_username())
+        raise SupportError(_("This commune has an account named %(username)s that is not a support account "
+                             "(it has a password, groups or permissions): support access will not take it over. "
+                             "Ask the commune to rename or delete it.") % {"username": account.get_username()})
     account.first_name, account.last_name = full_name[:150], "(support ICT4D)"
     account.first_name_ar, account.last_name_ar = arabic_name[:150], "(دعم ICT4D)"
     account.email = ""
@@ -183,9 +237,11 @@ def _support_account(operator):
     return account
 
 
-def end(session: SupportSession, *, ended_by: str, actor=None, request=None) -> bool:
-    """End the session once (operator from the console, the support account, or expiry): record it in both
-    journals and switch the support account off. False if it had already ended."""
+def end(session: SupportSession, *, ended_by: str, actor=None, request=None, by=None) -> bool:
+    """End the session once (operator from the console, the support account, expiry, the commune's suspension):
+    record it in both journals and switch the support account off, unless another session of the same operator
+    is in use in the commune. `by` is the console account that ended it, for the platform's journal (the
+    session's operator by default, nobody on expiry). False if it had already ended."""
     commune = Commune.objects.get(pk=session.commune_id)
     now = timezone.now()
     with transaction.atomic(durable=True):
@@ -201,24 +257,68 @@ def end(session: SupportSession, *, ended_by: str, actor=None, request=None) -> 
         details = {"session": locked.pk, "ended_by": locked.ended_by, "ended_at": locked.ended_at.isoformat(),
                    "operator": operator.get_username()}
         with schema_context(commune.schema_name):
-            if locked.entered_at is not None:
-                get_user_model().objects.filter(username=f"{SUPPORT_PREFIX}{operator.get_username()}"[:150]) \
-                    .update(is_active=False)
+            _switch_off(commune, operator, ending=locked, now=now)
             # `actor` is a user of the schema it acts in (the support account), or a label (an operator's name).
             audit.record("support.session_ended", actor=actor, object_type="tenants.supportsession",
                          object_id=str(locked.pk), after=details, request=request)
         _platform_journal(commune, "tenants.support_ended",
-                          actor=None if ended_by == EXPIRED else operator, after=details, request=request)
-    _cache().delete(_state_key(locked.pk))
+                          actor=None if ended_by == EXPIRED else (by or operator), after=details, request=request)
+    _forget_state(locked.pk)
     session.ended_at, session.ended_by = locked.ended_at, locked.ended_by
     return True
+
+
+def _switch_off(commune: Commune, operator, *, ending: SupportSession, now) -> None:
+    """Switch the operator's support account of the commune (current schema) fully off (it is set again at each
+    entry), unless another of the operator's sessions there is entered and still running: a stale session ending
+    late must not sign out the one in use."""
+    account = get_user_model().objects.select_for_update().filter(username=_account_username(operator)).first()
+    if account is None:
+        return
+    # Read after the account's lock: an entry that holds it has committed by now and is seen.
+    in_use = (SupportSession.objects.filter(commune_id=commune.pk, operator_id=operator.pk, entered_at__isnull=False,
+                                            ended_at__isnull=True, expires_at__gt=now)
+              .exclude(pk=ending.pk).exists())
+    if not in_use:
+        get_user_model().objects.filter(pk=account.pk).update(is_active=False, is_superuser=False, is_staff=False)
+
+
+def expire_sessions(now: datetime.datetime | None = None) -> list[int]:
+    """End every session past its time that nobody ended (its browser never came back): beat runs this every few
+    minutes, so that the support account does not stay switched on. Returns the ids of the sessions ended."""
+    now = now or timezone.now()
+    ended = []
+    for session in SupportSession.objects.filter(ended_at__isnull=True, expires_at__lte=now).order_by("pk"):
+        try:
+            if end(session, ended_by=EXPIRED):
+                ended.append(session.pk)
+        except Exception:  # one commune's failure (a broken schema) must not keep the others' sessions open
+            logger.exception("support session %s could not be ended", session.pk)
+    return ended
+
+
+def end_sessions_of(commune: Commune, *, actor, request=None) -> list[int]:
+    """End the commune's sessions that have not ended (it is being suspended or archived: its domain closes).
+    Recorded as ended by the operator who closed it (`actor`, a console account); sessions already past their
+    time as expired. Returns the ids of the sessions ended."""
+    now = timezone.now()
+    label = operator_label(actor)
+    ended = []
+    for session in SupportSession.objects.filter(commune_id=commune.pk, ended_at__isnull=True).order_by("pk"):
+        expired = session.expires_at <= now
+        try:
+            if end(session, ended_by=EXPIRED if expired else label, actor=None if expired else label,
+                   request=request, by=actor):
+                ended.append(session.pk)
+        except Exception:  # the commune's change is committed; its domain is closed and beat ends it at expiry
+            logger.exception("support session %s could not be ended with its commune", session.pk)
+    return ended
 
 
 def state(pk: int) -> SessionState | None:
     """The session's state for the middleware: read by id in the public table, cached a few seconds (ending a
     session drops the cached copy at once, and expiry is checked against the cached end time)."""
-    key = _state_key(pk)
-    cached = _cache().get(key)
+    cached = _cached_state(pk)
     if cached is not None:
         return cached
     row = (SupportSession.objects.filter(pk=pk)
@@ -227,7 +327,7 @@ def state(pk: int) -> SessionState | None:
         return None
     found = SessionState(pk=row["pk"], commune_id=row["commune_id"], operator_name=row["operator_name"],
                          expires_at=row["expires_at"], ended=row["ended_at"] is not None)
-    _cache().set(key, found, STATE_CACHE_SECONDS)
+    _cache_state(found)
     return found
 
 
