@@ -46,10 +46,10 @@ def account(username: str, permission: str):
     return user
 
 
-def signed_in(user) -> Client:
+def signed_in(user, **client_options) -> Client:
     """A client on the platform domain, signed in as the account with the password and the second factor."""
     connection.set_schema_to_public()
-    client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+    client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN, **client_options)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id

@@ -13,15 +13,11 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context, schema_exists
 
 from platform_core.audit.models import AuditEntry
@@ -29,44 +25,14 @@ from tenants.console import sandboxes as console_sandboxes
 from tenants.models import Commune
 from tenants.services import sandboxes
 from tenants.services.locks import PROVISIONING_LOCK, provisioning_session_lock
-from tests.conftest import RECIPES, console_account
+from tests.conftest import RECIPES
+from tests.tenants.test_console_sandboxes import account, flashed, in_language, signed_in
 
-PASSWORD = "racefix-pw-2026"
 SLUG = "formation-course"
 SCENARIO = "training/formation.yaml"
 TODAY = timezone.localdate()
 ENDS_ON = TODAY + datetime.timedelta(days=3)
 TRAINER_ADDRESS = "198.51.100.23"  # documentation range (RFC 5737): no test client uses it by chance
-
-
-def account(username: str, permission: str):
-    with schema_context("public"):
-        user = get_user_model().objects.filter(username=username).first()
-        user = user or console_account(username, PASSWORD, permission=permission)
-        TOTPDevice.objects.get_or_create(user=user, name="console", defaults={"confirmed": True})
-    return user
-
-
-def signed_in(user) -> Client:
-    """A console client signed in with both factors, whose requests come from TRAINER_ADDRESS."""
-    connection.set_schema_to_public()
-    client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN, REMOTE_ADDR=TRAINER_ADDRESS)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
-    session.save()
-    return client
-
-
-def flashed(response, client) -> list[tuple[int, str]]:
-    assert response.status_code == 302 and response["Location"] == "/console/sandboxes/"
-    page = client.get("/console/sandboxes/")
-    return [(message.level, message.message) for message in page.context["messages"]]
-
-
-def in_language(response, msgid: str) -> str:
-    with translation.override(response.wsgi_request.LANGUAGE_CODE):
-        return gettext(msgid)
 
 
 def sandbox() -> Commune:
@@ -147,7 +113,7 @@ def created(django_db_setup, django_db_blocker, trainers, tmp_path_factory):
         stale = Commune.objects.filter(slug=SLUG).first()
         if stale is not None:
             sandboxes.drop_sandbox(stale)
-        client = signed_in(trainers["trainer"])
+        client = signed_in(trainers["trainer"], REMOTE_ADDR=TRAINER_ADDRESS)
         response = client.post("/console/sandboxes/new/", {
             "scenario": SCENARIO, "slug": SLUG, "name": "", "trainees": "2", "ends_on": ENDS_ON.isoformat()})
         try:

@@ -22,9 +22,9 @@ from tenants.recipes import RecipeError, parse_recipe
 from tenants.scheduling import commune_jobs
 from tenants.services import lifecycle, support
 from tenants.tasks import end_expired_support_sessions
-from tests.conftest import console_account, inside, says
+from tests.conftest import inside, says
+from tests.tenants import test_support
 from tests.tenants.test_support import (
-    PASSWORD,
     REASON,
     entry_path,
     forget_state,
@@ -34,16 +34,7 @@ from tests.tenants.test_support import (
 )
 
 ACCOUNT = "support.karim.ops"
-
-
-@pytest.fixture
-def operator(db):
-    """The operator of tests/tenants/test_support.py (signed_in_console signs in as karim.ops)."""
-    connection.set_schema_to_public()
-    user = console_account("karim.ops", PASSWORD)
-    user.first_name, user.last_name, user.first_name_ar, user.last_name_ar = "Karim", "Alaoui", "كريم", "العلوي"
-    user.save()
-    return user
+operator = test_support.operator  # the same operator fixture: signed_in_console signs in as that account
 
 
 def enter(client, path):
