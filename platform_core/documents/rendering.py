@@ -7,7 +7,9 @@ installed, and a template can never make the server fetch a URL or read a file.
 
 from __future__ import annotations
 
+import atexit
 import base64
+import functools
 import threading
 from io import BytesIO
 from pathlib import Path
@@ -16,9 +18,6 @@ import qrcode
 from django.db import connection
 from django.template.loader import render_to_string
 from qrcode.image.pil import PilImage
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from tenants.models import Commune
 
@@ -48,13 +47,25 @@ _FONTS_BASE_URL = FONTS_DIR.as_uri() + "/"
 _SHIPPED_FONT_URLS = frozenset((FONTS_DIR / file).as_uri() for _, _, file in FONT_FACES)
 
 
-class PaperURLFetcher(URLFetcher):
-    """Lets WeasyPrint load the shipped fonts and data: URIs (the QR code), and nothing else."""
+# WeasyPrint is imported when the first paper is typeset, not with this module: it costs about a second, and every
+# process (each manage.py command, each worker) imports this module through the modules' specs.
+@functools.cache
+def _paper_url_fetcher_class():
+    from weasyprint.urls import URLFetcher
 
-    def fetch(self, url, headers=None):
-        if url.startswith("data:") or url in _SHIPPED_FONT_URLS:
-            return super().fetch(url, headers)
-        raise ValueError(f"A paper may only load the shipped fonts and data: URIs, not {url}")
+    class PaperURLFetcher(URLFetcher):
+        """Lets WeasyPrint load the shipped fonts and data: URIs (the QR code), and nothing else."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:") or url in _SHIPPED_FONT_URLS:
+                return super().fetch(url, headers)
+            raise ValueError(f"A paper may only load the shipped fonts and data: URIs, not {url}")
+
+    return PaperURLFetcher
+
+
+def paper_url_fetcher():
+    return _paper_url_fetcher_class()()
 
 
 def _font_face(family: str, weight: int, file: str) -> str:
@@ -70,7 +81,10 @@ class _Typesetter:
     """WeasyPrint's font set-up and URL fetcher, reused from one paper to the next."""
 
     def __init__(self):
-        self.url_fetcher = PaperURLFetcher()
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.url_fetcher = paper_url_fetcher()
         self.font_config = FontConfiguration()
         self.fonts = CSS(
             string=_font_faces_css(),
@@ -80,6 +94,8 @@ class _Typesetter:
         )
 
     def pdf(self, html: str) -> bytes:
+        from weasyprint import HTML
+
         document = HTML(string=html, base_url=_FONTS_BASE_URL, url_fetcher=self.url_fetcher)
         return document.write_pdf(
             stylesheets=[self.fonts], font_config=self.font_config, pdf_variant=PDF_VARIANT
@@ -95,6 +111,8 @@ def _typesetter() -> _Typesetter:
     # a server forks its workers).
     if not hasattr(_per_thread, "typesetter"):
         _per_thread.typesetter = _Typesetter()
+        # Let it go before the interpreter tears WeasyPrint's modules down (its fonts' finaliser needs them).
+        atexit.register(_per_thread.__dict__.pop, "typesetter", None)
     return _per_thread.typesetter
 
 

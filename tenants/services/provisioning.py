@@ -94,7 +94,7 @@ def _provision_locked(recipe: Recipe, *, actor, request) -> ProvisionResult:
         _check_template_holds_no_people()
         clone_template(TEMPLATE_SCHEMA, commune.schema_name)
     _sync_domains(commune, recipe)
-    set_subscriptions(commune, recipe.module_keys(), actor=actor)
+    set_subscriptions(commune, recipe.module_keys(), actor=actor, request=request)
 
     # The commune itself as the connection's tenant (not a stand-in): modules may ask whether it is a training one.
     with tenant_context(commune):

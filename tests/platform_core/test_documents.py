@@ -30,7 +30,7 @@ from platform_core.documents.rendering import (
     FONT_FACES,
     FONTS_DIR,
     QR_ERROR_CORRECTION,
-    PaperURLFetcher,
+    paper_url_fetcher,
     render_pdf,
 )
 from platform_core.documents.services import issue_document
@@ -331,7 +331,7 @@ def test_a_subject_without_digester_shows_no_subject_state(issued, sefrou, clien
 
 
 def test_papers_may_fetch_nothing_but_the_shipped_fonts():
-    fetcher = PaperURLFetcher()
+    fetcher = paper_url_fetcher()
     response = fetcher.fetch((FONTS_DIR / FONT_FACES[0][2]).as_uri())
     assert response.read(4) == b"\x00\x01\x00\x00"  # a TrueType font
     response.close()
